@@ -1,0 +1,64 @@
+//! SageMaker training jobs: input channels (S3 URIs) are the data a model is trained on; the
+//! output artifact location links the job to the models built from it (see `enrich`).
+
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
+use async_stream::try_stream;
+
+use super::common::{asset, s, sagemaker_tags, ts};
+use crate::arn;
+use crate::error::{is_not_found, sdk_err};
+use crate::scope::AwsScope;
+
+pub struct TrainingJobs;
+
+impl Collector<AwsScope> for TrainingJobs {
+    fn name(&self) -> &'static str {
+        "sagemaker.training_jobs"
+    }
+
+    fn collect<'a>(&'a self, cx: &'a AwsScope) -> AssetStream<'a> {
+        Box::pin(try_stream! {
+            let mut pages = cx.sagemaker().list_training_jobs().into_paginator().items().send();
+            while let Some(item) = pages.next().await {
+                let item = item.map_err(|e| sdk_err("sagemaker:ListTrainingJobs", e))?;
+                let Some(name) = item.training_job_name() else { continue };
+                let d = match cx.sagemaker().describe_training_job().training_job_name(name).send().await {
+                    Ok(d) => d,
+                    Err(e) if is_not_found(&e) => continue,
+                    Err(e) => Err(sdk_err("sagemaker:DescribeTrainingJob", e))?,
+                };
+                let id = d.training_job_arn().or(item.training_job_arn()).map(arn::sagemaker_id)
+                    .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "training-job", name));
+                let mut a = asset(cx, id, AssetKind::TrainingJob, Service::Sagemaker, name)
+                    .with_created(ts(d.creation_time().or(item.creation_time())));
+                if let Some(status) = d.training_job_status().or(item.training_job_status()) {
+                    a = a.with_status(status.as_str());
+                }
+                for ch in d.input_data_config() {
+                    let Some(uri) = ch.data_source().and_then(|ds| ds.s3_data_source()).and_then(|s3| s3.s3_uri()) else { continue };
+                    if let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri) {
+                        a.relate_ref(RelationKind::TrainedOn, bucket, uri);
+                    }
+                }
+                let artifacts = d.model_artifacts().and_then(|m| m.s3_model_artifacts());
+                a.attr("model_artifacts", s(artifacts));
+                if let Some(uri) = d.output_data_config().and_then(|o| o.s3_output_path())
+                    && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
+                {
+                    a.relate_ref(RelationKind::StoredIn, bucket, uri);
+                }
+                a.attr("training_image", s(d.algorithm_specification().and_then(|x| x.training_image())));
+                a.attr("algorithm", s(d.algorithm_specification().and_then(|x| x.algorithm_name())));
+                a.attr("role", s(d.role_arn()));
+                // Environment variable *names* only: values may be credentials.
+                if let Some(env) = d.environment() {
+                    let mut names: Vec<&String> = env.keys().collect();
+                    names.sort();
+                    a.attr("environment_names", Some(serde_json::json!(names)));
+                }
+                a.tags = sagemaker_tags(cx, &a.id).await?;
+                yield a;
+            }
+        })
+    }
+}

@@ -1,0 +1,46 @@
+//! The `[aws]` table.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsConfig {
+    /// Named profile from ~/.aws/config (default: the standard chain, AWS_PROFILE included).
+    pub profile: Option<String>,
+    /// Regions to scan. Empty: every region enabled for the account (account:ListRegions),
+    /// falling back to the configured default region when that call is denied.
+    pub regions: Vec<String>,
+    /// Scan every ACTIVE account of the AWS Organization (organizations:ListAccounts).
+    pub organization: bool,
+    /// Explicit account ids to scan (in addition to the organization's when both are set).
+    /// Empty and `organization = false`: only the account the credentials belong to.
+    pub accounts: Vec<String>,
+    /// Account ids never to scan.
+    pub exclude_accounts: Vec<String>,
+    /// Role assumed in every account other than the caller's own.
+    pub role_name: String,
+    /// External id for AssumeRole, when the role's trust policy demands one.
+    pub external_id: Option<String>,
+    pub session_name: String,
+    /// Attempts per API call (adaptive retry with backoff for throttling and 5xx).
+    pub max_attempts: u32,
+    /// Time limit for one API call including retries, in seconds.
+    pub operation_timeout_secs: u64,
+}
+
+impl Default for AwsConfig {
+    fn default() -> Self {
+        AwsConfig {
+            profile: None,
+            regions: Vec::new(),
+            organization: false,
+            accounts: Vec::new(),
+            exclude_accounts: Vec::new(),
+            role_name: "AimscopeReadOnly".into(),
+            external_id: None,
+            session_name: "aimscope".into(),
+            max_attempts: 6,
+            operation_timeout_secs: 120,
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The seams between providers and the runner.
+//!
+//! How the pieces fit:
+//! - a [`Provider`] (one per cloud) resolves credentials and *discovers* scopes: the accounts ×
+//!   regions, subscriptions or projects × locations it can enter. It hands the runner one
+//!   [`Task`] per (scope, collector), plus coverage records for scopes it could not enter;
+//! - a [`Collector`] knows one resource type and turns one scope into a stream of assets. It
+//!   is generic over the provider's scope context (clients, credentials), so a collector file
+//!   holds nothing but the list/describe logic for its resource type;
+//! - after every task has run, the provider may [`Provider::enrich`] the inventory with lookups
+//!   that depend on what was found (tags of the buckets lineage points at), once per target.
+//!
+//! Every failure is a value ([`CollectError`]) that the runner turns into a coverage record.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+
+use crate::model::{Asset, Cloud, Coverage, CoverageStatus};
+
+/// Stream of assets from one collector over one scope. An `Err` ends the stream: what came
+/// before it is kept, and the coverage record says why the rest is missing.
+pub type AssetStream<'a> = BoxStream<'a, Result<Asset, CollectError>>;
+
+/// Where a collector looks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope {
+    pub cloud: Cloud,
+    /// Account id, subscription id or project id.
+    pub account: String,
+    pub region: Option<String>,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.region {
+            Some(r) => write!(f, "{}:{}/{}", self.cloud, self.account, r),
+            None => write!(f, "{}:{}", self.cloud, self.account),
+        }
+    }
+}
+
+/// The kind of failure, which decides the coverage status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    Denied,
+    NotEnabled,
+    Throttled,
+    TimedOut,
+    /// The response could not be understood.
+    Malformed,
+    Other,
+}
+
+/// A collector or discovery failure. `message` must never contain a secret value: providers
+/// build it from the API's error code and message, never from response bodies they matched.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct CollectError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl CollectError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CollectError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn coverage_status(&self) -> CoverageStatus {
+        match self.kind {
+            ErrorKind::Denied => CoverageStatus::Denied,
+            ErrorKind::NotEnabled => CoverageStatus::NotEnabled,
+            ErrorKind::Throttled => CoverageStatus::Throttled,
+            ErrorKind::TimedOut => CoverageStatus::TimedOut,
+            ErrorKind::Malformed | ErrorKind::Other => CoverageStatus::Failed,
+        }
+    }
+}
+
+/// Provider-specific context for one scope (clients bound to the scope's credentials and
+/// region). Collectors receive it by reference.
+pub trait ScopeContext: Send + Sync + 'static {
+    fn scope(&self) -> &Scope;
+}
+
+/// One resource type of one provider.
+pub trait Collector<Cx: ScopeContext>: Send + Sync + 'static {
+    /// Stable id used in coverage records and config, e.g. `sagemaker.models`.
+    fn name(&self) -> &'static str;
+
+    /// Whether this collector applies to the scope at all (e.g. a service not offered in a
+    /// region). Returning `false` records the scope as `not_enabled`.
+    fn applies_to(&self, _cx: &Cx) -> bool {
+        true
+    }
+
+    fn collect<'a>(&'a self, cx: &'a Cx) -> AssetStream<'a>;
+}
+
+/// A collector bound to a scope: what the runner schedules.
+pub trait Task: Send + Sync {
+    fn scope(&self) -> &Scope;
+    fn collector(&self) -> &str;
+    fn applies(&self) -> bool;
+    fn run(&self) -> AssetStream<'_>;
+}
+
+/// The usual [`Task`]: a static collector and a shared scope context.
+pub struct Bound<Cx: ScopeContext> {
+    pub collector: &'static dyn Collector<Cx>,
+    pub cx: Arc<Cx>,
+}
+
+impl<Cx: ScopeContext> std::fmt::Debug for Bound<Cx> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} @ {}", self.collector.name(), self.cx.scope())
+    }
+}
+
+impl<Cx: ScopeContext> Task for Bound<Cx> {
+    fn scope(&self) -> &Scope {
+        self.cx.scope()
+    }
+    fn collector(&self) -> &str {
+        self.collector.name()
+    }
+    fn applies(&self) -> bool {
+        self.collector.applies_to(&self.cx)
+    }
+    fn run(&self) -> AssetStream<'_> {
+        self.collector.collect(&self.cx)
+    }
+}
+
+/// Binds every collector of a registry to every scope context.
+pub fn bind_all<Cx: ScopeContext>(
+    collectors: &'static [&'static dyn Collector<Cx>],
+    contexts: &[Arc<Cx>],
+    enabled: impl Fn(&str) -> bool,
+) -> Vec<Box<dyn Task>> {
+    let mut tasks: Vec<Box<dyn Task>> = Vec::new();
+    for cx in contexts {
+        for c in collectors.iter().filter(|c| enabled(c.name())) {
+            tasks.push(Box::new(Bound {
+                collector: *c,
+                cx: cx.clone(),
+            }));
+        }
+    }
+    tasks
+}
+
+/// What a provider found it can scan.
+#[derive(Default)]
+pub struct Discovery {
+    pub tasks: Vec<Box<dyn Task>>,
+    /// Scopes it could not enter (denied accounts, failed region listing, ...).
+    pub coverage: Vec<Coverage>,
+    /// How the provider authenticated, for the log (e.g. `environment variables`).
+    pub credential_source: Option<String>,
+}
+
+impl std::fmt::Debug for Discovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Discovery")
+            .field("tasks", &self.tasks.len())
+            .field("coverage", &self.coverage)
+            .field("credential_source", &self.credential_source)
+            .finish()
+    }
+}
+
+/// Why a provider could not start at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// No credentials or no configuration: skipped with this one-line reason.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// Credentials were found but discovery failed.
+    #[error("{0}")]
+    Discovery(CollectError),
+}
+
+/// A cloud.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    fn cloud(&self) -> Cloud;
+
+    async fn discover(&self) -> Result<Discovery, ProviderError>;
+
+    /// Second pass over everything collected (from every provider), for lookups that depend
+    /// on what was found. Returns extra or updated assets (merged by id) and coverage.
+    async fn enrich(&self, _assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {
+        (Vec::new(), Vec::new())
+    }
+}

@@ -1,0 +1,12 @@
+//! aimscope's shared vocabulary: the inventory model every provider normalises into, and the
+//! traits that connect providers, collectors and the runner. Providers depend on this crate,
+//! never on the binary.
+
+pub mod collect;
+pub mod model;
+
+pub use collect::{
+    AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Provider, ProviderError,
+    Scope, ScopeContext, Task, bind_all,
+};
+pub use model::*;

@@ -1,0 +1,292 @@
+//! The application: turns a parsed command line into work and an exit code.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use aimscope_core::{
+    Cloud, Coverage, CoverageStatus, Inventory, RunInfo, SCHEMA_VERSION, Severity, ToolInfo,
+};
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command, ConfigCommand, LogFormat, ScanArgs};
+use crate::config::{Config, EXAMPLE};
+use crate::policy::{PolicyConfig, Register};
+use crate::runner::{self, RunnerOptions};
+use crate::sink::{FileSink, Sink};
+
+/// Documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Ok = 0,
+    Runtime = 1,
+    Usage = 2,
+    Config = 3,
+    Partial = 4,
+    Findings = 5,
+}
+
+pub fn init_logging(cli: &Cli) {
+    let default = if cli.quiet {
+        "error"
+    } else {
+        match cli.verbose {
+            0 => "warn,aimscope=info,aimscope_aws=info",
+            1 => "warn,aimscope=debug,aimscope_aws=debug",
+            _ => "info,aimscope=trace,aimscope_aws=trace",
+        }
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match cli.log_format {
+        LogFormat::Human => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+pub async fn main(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Schema => {
+            println!("{}", schema_json());
+            Exit::Ok
+        }
+        Command::Config(ConfigCommand::Init { path, force }) => config_init(&path, force),
+        Command::Config(ConfigCommand::Check { config }) => match load_config(config.as_deref()) {
+            Ok(_) => {
+                eprintln!(
+                    "config ok: {}",
+                    config
+                        .as_deref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or("(defaults)".into())
+                );
+                Exit::Ok
+            }
+            Err(code) => code,
+        },
+        Command::Scan(args) => scan(args).await,
+    }
+}
+
+/// The JSON Schema of the inventory document.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(Inventory);
+    serde_json::to_string_pretty(&schema).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn config_init(path: &std::path::Path, force: bool) -> Exit {
+    if path.as_os_str() == "-" {
+        print!("{EXAMPLE}");
+        return Exit::Ok;
+    }
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} exists (use --force to overwrite)",
+            path.display()
+        );
+        return Exit::Usage;
+    }
+    match crate::sink::file::write_atomic(path, EXAMPLE.as_bytes()) {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            Exit::Ok
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Exit::Runtime
+        }
+    }
+}
+
+fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
+    let mut cfg = Config::load(path).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Config
+    })?;
+    if let Some(pf) = cfg.policy_file.clone() {
+        let text = std::fs::read_to_string(&pf).map_err(|e| {
+            eprintln!("error: cannot read policy file {}: {e}", pf.display());
+            Exit::Config
+        })?;
+        let policy: PolicyConfig = toml::from_str(&text).map_err(|e| {
+            eprintln!("error: invalid policy file {}: {e}", pf.display());
+            Exit::Config
+        })?;
+        policy.validate().map_err(|e| {
+            eprintln!("error: invalid policy file {}: {e}", pf.display());
+            Exit::Config
+        })?;
+        cfg.policy = policy;
+    }
+    if let Some(reg) = &cfg.policy.register {
+        Register::load(reg).map_err(|e| {
+            eprintln!("error: {e}");
+            Exit::Config
+        })?;
+    }
+    Ok(cfg)
+}
+
+async fn scan(args: ScanArgs) -> Exit {
+    let mut cfg = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(r) = args.register {
+        cfg.policy.register = Some(r);
+    }
+    let register = match cfg
+        .policy
+        .register
+        .as_deref()
+        .map(Register::load)
+        .transpose()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Config;
+        }
+    };
+    let out: Option<PathBuf> = args
+        .out
+        .or(cfg.output.path.clone())
+        .filter(|p| p.as_os_str() != "-");
+    let sink = FileSink {
+        path: out,
+        format: args.format.unwrap_or(cfg.output.format),
+    };
+    let sinks: Vec<Box<dyn Sink>> = vec![Box::new(sink)];
+    for s in &sinks {
+        if let Err(e) = s.healthcheck().await {
+            eprintln!("error: sink {} failed its healthcheck: {e:#}", s.describe());
+            return Exit::Runtime;
+        }
+    }
+
+    let selected: Vec<Cloud> = if !args.provider.is_empty() {
+        args.provider.clone()
+    } else {
+        cfg.providers
+            .clone()
+            .unwrap_or_else(crate::providers::built_in)
+    };
+    let mut providers = Vec::new();
+    let mut unavailable = Vec::new();
+    for cloud in dedup(selected.clone()) {
+        match crate::providers::build(cloud, &cfg) {
+            Ok(p) => providers.push(p),
+            Err(reason) => {
+                tracing::warn!(%cloud, "skipped: {reason}");
+                unavailable.push(Coverage {
+                    cloud,
+                    account: None,
+                    region: None,
+                    collector: "discovery".into(),
+                    status: CoverageStatus::Skipped,
+                    assets: 0,
+                    error: Some(reason),
+                    duration_ms: 0,
+                });
+            }
+        }
+    }
+
+    let started_at = chrono::Utc::now();
+    let opts = RunnerOptions {
+        concurrency: cfg.scan.concurrency,
+        per_scope_concurrency: cfg.scan.per_scope_concurrency,
+        collector_timeout: Duration::from_secs(cfg.scan.collector_timeout_secs),
+    };
+    let bar = crate::progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
+    let collected = runner::run(&providers, &opts, &bar).await;
+    let mut coverage = collected.coverage;
+    coverage.extend(unavailable);
+
+    let mut inv = Inventory {
+        schema_version: SCHEMA_VERSION.into(),
+        tool: ToolInfo {
+            name: "aimscope".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        run: RunInfo {
+            id: uuid::Uuid::new_v4().to_string(),
+            started_at,
+            finished_at: chrono::Utc::now(),
+            providers: dedup(selected),
+            complete: coverage.iter().all(|c| c.status.is_complete()),
+        },
+        assets: collected.assets,
+        findings: Vec::new(),
+        coverage,
+        dangling_references: Vec::new(),
+    };
+    crate::analysis::analyze(
+        &mut inv,
+        &cfg.tags,
+        &cfg.classification,
+        &cfg.policy,
+        register.as_ref(),
+    );
+
+    for s in &sinks {
+        if let Err(e) = s.write(&inv).await {
+            eprintln!("error: writing to {} failed: {e:#}", s.describe());
+            return Exit::Runtime;
+        }
+    }
+    summarize(&inv);
+    exit_code(&inv, args.fail_on)
+}
+
+/// Exit code of a finished scan: findings at or above `fail_on` (5) take precedence over an
+/// incomplete scan (4), because a gate asked for them explicitly.
+pub fn exit_code(inv: &Inventory, fail_on: Option<Severity>) -> Exit {
+    if let Some(min) = fail_on
+        && inv.findings.iter().any(|f| f.severity >= min)
+    {
+        return Exit::Findings;
+    }
+    if !inv.run.complete {
+        return Exit::Partial;
+    }
+    Exit::Ok
+}
+
+fn summarize(inv: &Inventory) {
+    let gaps: Vec<&Coverage> = inv.gaps().collect();
+    tracing::info!(
+        assets = inv.assets.len(),
+        findings = inv.findings.len(),
+        coverage_records = inv.coverage.len(),
+        gaps = gaps.len(),
+        "scan finished"
+    );
+    for g in gaps {
+        let scope = match (&g.account, &g.region) {
+            (Some(a), Some(r)) => format!("{}:{a}/{r}", g.cloud),
+            (Some(a), None) => format!("{}:{a}", g.cloud),
+            _ => g.cloud.to_string(),
+        };
+        let status = serde_json::to_value(g.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        eprintln!(
+            "not seen: {scope} {} ({status}): {}",
+            g.collector,
+            g.error.as_deref().unwrap_or("")
+        );
+    }
+}
+
+fn dedup(mut v: Vec<Cloud>) -> Vec<Cloud> {
+    v.sort();
+    v.dedup();
+    v
+}

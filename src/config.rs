@@ -1,0 +1,251 @@
+//! The configuration file: one TOML document, every table `deny_unknown_fields`, so a typo is
+//! an error that names the key instead of a setting silently ignored.
+//!
+//! Environment overrides: `AIMSCOPE__SECTION__KEY=value` sets `[section] key = value` (the value
+//! is read as a TOML literal when it parses as one, as a string otherwise), before validation,
+//! so an override is checked exactly like the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use aimscope_core::Cloud;
+use serde::Deserialize;
+
+use crate::analysis::{ClassificationConfig, TagKeys};
+use crate::policy::PolicyConfig;
+
+/// The commented example written by `aimscope config init` (also `config/aimscope.example.toml`).
+pub const EXAMPLE: &str = include_str!("../config/aimscope.example.toml");
+
+const ENV_PREFIX: &str = "AIMSCOPE__";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Providers a plain `aimscope scan` runs. Default: every provider built in.
+    #[serde(default)]
+    pub providers: Option<Vec<Cloud>>,
+    #[serde(default)]
+    pub scan: ScanConfig,
+    #[serde(default)]
+    pub output: OutputConfig,
+    #[serde(default)]
+    pub tags: TagKeys,
+    #[serde(default)]
+    pub classification: ClassificationConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
+    /// A separate policy file (same keys as `[policy]`), replacing the inline table.
+    #[serde(default)]
+    pub policy_file: Option<PathBuf>,
+    #[cfg(feature = "aws")]
+    #[serde(default)]
+    pub aws: aimscope_aws::AwsConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // An empty document is the default config; parsing it keeps one source of defaults.
+        toml::from_str("").unwrap_or_else(|e| unreachable!("empty config must parse: {e}"))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScanConfig {
+    /// Collectors running at once, across all scopes.
+    pub concurrency: usize,
+    /// Collectors running at once against one account / subscription / project.
+    pub per_scope_concurrency: usize,
+    /// Time limit for one collector over one scope, in seconds.
+    pub collector_timeout_secs: u64,
+    /// Collector ids to skip, e.g. `["sagemaker.notebook_instances"]`.
+    pub disabled_collectors: Vec<String>,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        ScanConfig {
+            concurrency: 16,
+            per_scope_concurrency: 4,
+            collector_timeout_secs: 600,
+            disabled_collectors: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// One JSON document (the inventory schema).
+    #[default]
+    Json,
+    /// JSON Lines: one record per line with a `type` envelope.
+    Jsonl,
+    /// CSV of assets.
+    Csv,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// File to write; `-` or absent for stdout.
+    pub path: Option<PathBuf>,
+    pub format: Format,
+}
+
+/// A configuration problem, with the file it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config {origin}: {message}")]
+    Invalid { origin: String, message: String },
+}
+
+impl Config {
+    /// Loads `path` (or defaults when `None`), applies environment overrides, validates.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let (text, origin) = match path {
+            Some(p) => (
+                std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.to_owned(),
+                    source,
+                })?,
+                p.display().to_string(),
+            ),
+            None => (String::new(), "(defaults)".to_owned()),
+        };
+        Self::parse(&text, &origin, std::env::vars())
+    }
+
+    /// Parses a config document with the given environment (for tests: no global state).
+    pub fn parse(
+        text: &str,
+        origin: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            origin: origin.to_owned(),
+            message,
+        };
+        let mut doc: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let overrides: BTreeMap<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+            .collect();
+        for (key, value) in &overrides {
+            apply_override(&mut doc, key, value).map_err(invalid)?;
+        }
+        let cfg: Config = doc
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid(e.to_string()))?;
+        cfg.validate().map_err(invalid)?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.scan.concurrency == 0 || self.scan.per_scope_concurrency == 0 {
+            return Err(
+                "scan.concurrency and scan.per_scope_concurrency must be at least 1".into(),
+            );
+        }
+        if self.scan.collector_timeout_secs == 0 {
+            return Err("scan.collector_timeout_secs must be at least 1".into());
+        }
+        self.classification.validate()?;
+        self.policy.validate()?;
+        Ok(())
+    }
+}
+
+fn apply_override(doc: &mut toml::Table, key: &str, value: &str) -> Result<(), String> {
+    let path: Vec<String> = key[ENV_PREFIX.len()..]
+        .split("__")
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    if path.iter().any(String::is_empty) {
+        return Err(format!("environment override {key}: empty key segment"));
+    }
+    // Parse the value as a TOML literal (numbers, booleans, arrays); fall back to a string.
+    let parsed = toml::from_str::<toml::Table>(&format!("v = {value}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.to_owned()));
+    let (last, parents) = path
+        .split_last()
+        .ok_or_else(|| format!("environment override {key}: no key"))?;
+    let mut table = doc;
+    for p in parents {
+        let entry = table
+            .entry(p.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("environment override {key}: `{p}` is not a table"))?;
+    }
+    table.insert(last.clone(), parsed);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "test.toml", Vec::new())
+    }
+
+    #[test]
+    fn example_config_is_valid() {
+        parse(EXAMPLE).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = parse("[scan]\nconcurency = 3\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("concurency"), "{err}");
+        assert!(err.contains("test.toml"), "{err}");
+    }
+
+    #[test]
+    fn zero_concurrency_is_rejected() {
+        assert!(parse("[scan]\nconcurrency = 0\n").is_err());
+    }
+
+    #[test]
+    fn env_overrides_apply_and_are_validated() {
+        let env = vec![
+            ("AIMSCOPE__SCAN__CONCURRENCY".to_owned(), "3".to_owned()),
+            ("AIMSCOPE__OUTPUT__FORMAT".to_owned(), "jsonl".to_owned()),
+            ("UNRELATED".to_owned(), "x".to_owned()),
+        ];
+        let cfg = Config::parse("", "t", env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.scan.concurrency, 3);
+        assert_eq!(cfg.output.format, Format::Jsonl);
+        let bad = Config::parse(
+            "",
+            "t",
+            vec![("AIMSCOPE__SCAN__NOPE".to_owned(), "1".to_owned())],
+        );
+        assert!(
+            bad.err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("nope")
+        );
+    }
+
+    #[test]
+    fn providers_list_parses() {
+        let cfg = parse("providers = [\"aws\"]\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.providers, Some(vec![Cloud::Aws]));
+        assert!(parse("providers = [\"oracle\"]\n").is_err());
+    }
+}

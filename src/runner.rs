@@ -1,0 +1,220 @@
+//! Drives every provider's tasks with bounded concurrency and turns every outcome into data.
+//!
+//! Concurrency is bounded twice: globally (how many collectors run at once) and per account
+//! (how many run against one account / subscription / project at once), because API rate
+//! limits are per account and a 500-account org should spread its load, not hammer one.
+//! A task that errors, times out or panics becomes a coverage record; the scan never aborts.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aimscope_core::{Asset, Cloud, Coverage, CoverageStatus, Provider, ProviderError, Task};
+use futures::{FutureExt, StreamExt};
+use tokio::sync::Semaphore;
+
+/// Limits for one run.
+#[derive(Debug, Clone)]
+pub struct RunnerOptions {
+    /// Collectors running at once, across all scopes.
+    pub concurrency: usize,
+    /// Collectors running at once against one account / subscription / project.
+    pub per_scope_concurrency: usize,
+    /// Time limit for one collector over one scope.
+    pub collector_timeout: Duration,
+}
+
+impl Default for RunnerOptions {
+    fn default() -> Self {
+        RunnerOptions {
+            concurrency: 16,
+            per_scope_concurrency: 4,
+            collector_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Progress callbacks; the CLI shows a bar, tests and agents may ignore them.
+pub trait Progress: Send + Sync {
+    fn provider_started(&self, _cloud: Cloud) {}
+    fn tasks_added(&self, _n: u64) {}
+    fn task_finished(&self, _coverage: &Coverage) {}
+    fn finish(&self) {}
+}
+
+/// Shows nothing.
+#[derive(Debug, Default)]
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// What the runner produced, before analysis.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub assets: Vec<Asset>,
+    pub coverage: Vec<Coverage>,
+}
+
+/// Runs every provider's discovery, then all tasks, then each provider's enrichment.
+pub async fn run(
+    providers: &[Box<dyn Provider>],
+    opts: &RunnerOptions,
+    progress: &dyn Progress,
+) -> Collected {
+    let mut coverage = Vec::new();
+    let mut tasks: Vec<Box<dyn Task>> = Vec::new();
+
+    // Discovery of each provider runs concurrently: one slow credential chain (e.g. an IMDS
+    // probe off-cloud) must not delay the others.
+    let discoveries = futures::future::join_all(providers.iter().map(|p| async move {
+        progress.provider_started(p.cloud());
+        let started = Instant::now();
+        (p.cloud(), started, p.discover().await)
+    }))
+    .await;
+    for (cloud, started, result) in discoveries {
+        match result {
+            Ok(d) => {
+                if let Some(src) = &d.credential_source {
+                    tracing::info!(%cloud, credentials = %src, tasks = d.tasks.len(), "provider ready");
+                }
+                coverage.extend(d.coverage);
+                tasks.extend(d.tasks);
+            }
+            Err(e) => {
+                let status = match &e {
+                    ProviderError::NotConfigured(_) => CoverageStatus::Skipped,
+                    ProviderError::Discovery(ce) => ce.coverage_status(),
+                };
+                tracing::warn!(%cloud, "skipped: {e}");
+                coverage.push(Coverage {
+                    cloud,
+                    account: None,
+                    region: None,
+                    collector: "discovery".into(),
+                    status,
+                    assets: 0,
+                    error: Some(e.to_string()),
+                    duration_ms: started.elapsed().as_millis() as u64,
+                });
+            }
+        }
+    }
+
+    progress.tasks_added(tasks.len() as u64);
+    let global = opts.concurrency.max(1);
+    let per_scope = opts.per_scope_concurrency.max(1);
+    let mut limits: HashMap<(Cloud, String), Arc<Semaphore>> = HashMap::new();
+    let jobs: Vec<_> = tasks
+        .iter()
+        .map(|t| {
+            let sem = limits
+                .entry((t.scope().cloud, t.scope().account.clone()))
+                .or_insert_with(|| Arc::new(Semaphore::new(per_scope)))
+                .clone();
+            (t.as_ref(), sem)
+        })
+        .collect();
+
+    let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
+    let mut results = futures::stream::iter(jobs)
+        .map(|(task, sem)| async move {
+            // The semaphore is never closed, so acquire only fails if it were; treat as no limit.
+            let _permit = sem.acquire_owned().await.ok();
+            run_task(task, opts.collector_timeout).await
+        })
+        .buffer_unordered(global);
+    while let Some((found, cov)) = results.next().await {
+        progress.task_finished(&cov);
+        coverage.push(cov);
+        merge_into(&mut assets, found);
+    }
+    drop(results);
+
+    // Enrichment sees the whole inventory, so a bucket referenced from ten accounts is looked
+    // up once.
+    let snapshot: Vec<Asset> = assets.values().cloned().collect();
+    for p in providers {
+        let (extra, cov) = p.enrich(&snapshot).await;
+        coverage.extend(cov);
+        merge_into(&mut assets, extra);
+    }
+    progress.finish();
+
+    coverage.sort_by(|a, b| {
+        (a.cloud, &a.account, &a.region, &a.collector).cmp(&(
+            b.cloud,
+            &b.account,
+            &b.region,
+            &b.collector,
+        ))
+    });
+    Collected {
+        assets: assets.into_values().collect(),
+        coverage,
+    }
+}
+
+fn merge_into(assets: &mut BTreeMap<String, Asset>, found: Vec<Asset>) {
+    for a in found {
+        match assets.get_mut(&a.id) {
+            Some(existing) => existing.merge(a),
+            None => {
+                assets.insert(a.id.clone(), a);
+            }
+        }
+    }
+}
+
+async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) {
+    let started = Instant::now();
+    let scope = task.scope().clone();
+    let mut cov = Coverage {
+        cloud: scope.cloud,
+        account: Some(scope.account.clone()),
+        region: scope.region.clone(),
+        collector: task.collector().to_owned(),
+        status: CoverageStatus::Complete,
+        assets: 0,
+        error: None,
+        duration_ms: 0,
+    };
+    if !task.applies() {
+        cov.status = CoverageStatus::NotEnabled;
+        return (Vec::new(), cov);
+    }
+    let mut found = Vec::new();
+    let drain = async {
+        let mut stream = task.run();
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(a) => found.push(a),
+                Err(e) => return Some(e),
+            }
+        }
+        None
+    };
+    // A panicking collector is a bug, but it must cost one coverage record, not the scan.
+    let outcome =
+        tokio::time::timeout(timeout, std::panic::AssertUnwindSafe(drain).catch_unwind()).await;
+    match outcome {
+        Err(_) => {
+            cov.status = CoverageStatus::TimedOut;
+            cov.error = Some(format!("did not finish within {}s", timeout.as_secs()));
+        }
+        Ok(Err(_panic)) => {
+            cov.status = CoverageStatus::Failed;
+            cov.error = Some("collector panicked (a bug: please report it)".into());
+        }
+        Ok(Ok(Some(e))) => {
+            cov.status = e.coverage_status();
+            cov.error = Some(e.message);
+        }
+        Ok(Ok(None)) => {}
+    }
+    if let Some(err) = &cov.error {
+        tracing::warn!(scope = %scope, collector = %cov.collector, status = ?cov.status, "{err}");
+    }
+    cov.assets = found.len() as u64;
+    cov.duration_ms = started.elapsed().as_millis() as u64;
+    (found, cov)
+}

@@ -1,0 +1,195 @@
+//! The file sink: JSON document, JSON Lines, or CSV, written atomically (a temp file in the
+//! target directory, fsync, rename), so a crash never leaves a half-written inventory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use aimscope_core::Inventory;
+use anyhow::Context;
+use async_trait::async_trait;
+use serde::Serialize;
+
+use super::Sink;
+use crate::config::Format;
+
+#[derive(Debug, Clone)]
+pub struct FileSink {
+    /// `None` writes to stdout.
+    pub path: Option<PathBuf>,
+    pub format: Format,
+}
+
+#[async_trait]
+impl Sink for FileSink {
+    fn describe(&self) -> String {
+        match &self.path {
+            Some(p) => format!("file:{}", p.display()),
+            None => "stdout".into(),
+        }
+    }
+
+    async fn healthcheck(&self) -> anyhow::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let dir = parent_dir(path);
+        // Creating (and dropping) a temp file proves the rename target's directory is writable.
+        tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("output directory {} is not writable", dir.display()))?;
+        Ok(())
+    }
+
+    async fn write(&self, inventory: &Inventory) -> anyhow::Result<()> {
+        let mut buf = Vec::with_capacity(64 * 1024);
+        render(inventory, self.format, &mut buf)?;
+        match &self.path {
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&buf)?;
+                out.flush()?;
+            }
+            Some(path) => write_atomic(path, &buf)?,
+        }
+        Ok(())
+    }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `bytes` to `path` via a synced temp file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = parent_dir(path);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// A JSON Lines record: `{"type": "asset", ...fields}`.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Record<'a> {
+    Run {
+        schema_version: &'a str,
+        tool: &'a aimscope_core::ToolInfo,
+        run: &'a aimscope_core::RunInfo,
+    },
+    Asset(&'a aimscope_core::Asset),
+    Relation {
+        from: &'a str,
+        kind: aimscope_core::RelationKind,
+        target: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reference: Option<&'a str>,
+    },
+    Finding(&'a aimscope_core::Finding),
+    Coverage(&'a aimscope_core::Coverage),
+}
+
+/// Renders the inventory in `format`.
+pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, inv)?;
+            out.push(b'\n');
+        }
+        Format::Jsonl => {
+            let mut line = |r: Record| -> anyhow::Result<()> {
+                serde_json::to_writer(&mut *out, &r)?;
+                out.push(b'\n');
+                Ok(())
+            };
+            line(Record::Run {
+                schema_version: &inv.schema_version,
+                tool: &inv.tool,
+                run: &inv.run,
+            })?;
+            for a in &inv.assets {
+                line(Record::Asset(a))?;
+            }
+            for a in &inv.assets {
+                for r in &a.relations {
+                    line(Record::Relation {
+                        from: &a.id,
+                        kind: r.kind,
+                        target: &r.target,
+                        reference: r.reference.as_deref(),
+                    })?;
+                }
+            }
+            for f in &inv.findings {
+                line(Record::Finding(f))?;
+            }
+            for c in &inv.coverage {
+                line(Record::Coverage(c))?;
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record([
+                "id",
+                "cloud",
+                "account",
+                "region",
+                "kind",
+                "service",
+                "name",
+                "status",
+                "raw_status",
+                "created_at",
+                "owner",
+                "declared_classification",
+                "effective_classification",
+                "lifecycle_stage",
+                "relations",
+                "tags",
+            ])?;
+            for a in &inv.assets {
+                let enum_str = |v: serde_json::Result<serde_json::Value>| {
+                    v.ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                };
+                let relations: Vec<String> = a
+                    .relations
+                    .iter()
+                    .map(|r| format!("{}:{}", enum_str(serde_json::to_value(r.kind)), r.target))
+                    .collect();
+                let tags: Vec<String> = a.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                w.write_record([
+                    a.id.as_str(),
+                    a.cloud.as_str(),
+                    &a.account,
+                    a.region.as_deref().unwrap_or(""),
+                    &enum_str(serde_json::to_value(a.kind)),
+                    &enum_str(serde_json::to_value(a.service)),
+                    &a.name,
+                    &enum_str(serde_json::to_value(a.status)),
+                    a.raw_status.as_deref().unwrap_or(""),
+                    &a.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    a.owner.as_deref().unwrap_or(""),
+                    a.declared_classification.as_deref().unwrap_or(""),
+                    a.effective_classification
+                        .as_ref()
+                        .map(|c| c.level.as_str())
+                        .unwrap_or(""),
+                    &a.lifecycle_stage
+                        .map(|s| enum_str(serde_json::to_value(s)))
+                        .unwrap_or_default(),
+                    &relations.join(";"),
+                    &tags.join(";"),
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
