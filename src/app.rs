@@ -220,6 +220,7 @@ async fn scan(args: ScanArgs) -> Exit {
             finished_at: chrono::Utc::now(),
             providers: dedup(selected),
             complete: coverage.iter().all(|c| c.status.is_complete()),
+            api_calls: providers.iter().flat_map(|p| p.api_calls()).collect(),
         },
         assets: collected.assets,
         findings: Vec::new(),

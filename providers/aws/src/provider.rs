@@ -39,11 +39,6 @@ impl AwsProvider {
         }
     }
 
-    /// IAM actions called so far, with counts.
-    pub fn actions_called(&self) -> BTreeMap<String, u64> {
-        self.actions.snapshot()
-    }
-
     pub(crate) fn account_configs(&self) -> BTreeMap<String, SdkConfig> {
         self.accounts.lock().map(|m| m.clone()).unwrap_or_default()
     }
@@ -345,5 +340,9 @@ impl Provider for AwsProvider {
 
     async fn enrich(&self, assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {
         crate::enrich::enrich(self, assets).await
+    }
+
+    fn api_calls(&self) -> BTreeMap<String, u64> {
+        self.actions.snapshot()
     }
 }

@@ -198,4 +198,10 @@ pub trait Provider: Send + Sync {
     async fn enrich(&self, _assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {
         (Vec::new(), Vec::new())
     }
+
+    /// API actions called so far (`sagemaker:ListModels` → count), for the run record: an
+    /// auditor can check the scan against the least-privilege policy.
+    fn api_calls(&self) -> std::collections::BTreeMap<String, u64> {
+        std::collections::BTreeMap::new()
+    }
 }

@@ -628,6 +628,9 @@ pub struct RunInfo {
     pub providers: Vec<Cloud>,
     /// True when every coverage record is complete or not_enabled.
     pub complete: bool,
+    /// Cloud API actions the scan called, with counts (e.g. `sagemaker:ListModels`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub api_calls: BTreeMap<String, u64>,
 }
 
 /// The output document.

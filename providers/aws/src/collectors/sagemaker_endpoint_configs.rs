@@ -26,7 +26,8 @@ impl Collector<AwsScope> for EndpointConfigs {
                     Err(e) if is_not_found(&e) => continue,
                     Err(e) => Err(sdk_err("sagemaker:DescribeEndpointConfig", e))?,
                 };
-                let id = d.endpoint_config_arn().map(arn::sagemaker_id)
+                let raw_arn = d.endpoint_config_arn().map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint-config", name));
                 let mut a = asset(cx, id, AssetKind::EndpointConfig, Service::Sagemaker, name)
                     .with_created(ts(d.creation_time()));
@@ -44,7 +45,7 @@ impl Collector<AwsScope> for EndpointConfigs {
                 })).collect::<Vec<_>>())));
                 a.attr("kms_key", s(d.kms_key_id()));
                 a.attr("data_capture", d.data_capture_config().map(|c| serde_json::Value::Bool(c.enable_capture().unwrap_or(true))));
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

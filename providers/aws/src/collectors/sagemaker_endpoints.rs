@@ -26,7 +26,8 @@ impl Collector<AwsScope> for Endpoints {
                     Err(e) if is_not_found(&e) => continue,
                     Err(e) => Err(sdk_err("sagemaker:DescribeEndpoint", e))?,
                 };
-                let id = d.endpoint_arn().or(item.endpoint_arn()).map(arn::sagemaker_id)
+                let raw_arn = d.endpoint_arn().or(item.endpoint_arn()).map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint", name));
                 let mut a = asset(cx, id, AssetKind::Endpoint, Service::Sagemaker, name)
                     .with_created(ts(d.creation_time().or(item.creation_time())));
@@ -36,7 +37,7 @@ impl Collector<AwsScope> for Endpoints {
                 if let Some(cfg) = d.endpoint_config_name() {
                     a.relate(RelationKind::Deploys, arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint-config", cfg));
                 }
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

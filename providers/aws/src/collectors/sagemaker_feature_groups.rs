@@ -21,13 +21,14 @@ impl Collector<AwsScope> for FeatureGroups {
             while let Some(f) = pages.next().await {
                 let f = f.map_err(|e| sdk_err("sagemaker:ListFeatureGroups", e))?;
                 let Some(name) = f.feature_group_name() else { continue };
-                let id = f.feature_group_arn().map(arn::sagemaker_id)
+                let raw_arn = f.feature_group_arn().map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "feature-group", name));
                 let mut a = asset(cx, id, AssetKind::FeatureStore, Service::Sagemaker, name).with_created(ts(f.creation_time()));
                 if let Some(st) = f.feature_group_status() {
                     a = a.with_status(st.as_str());
                 }
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

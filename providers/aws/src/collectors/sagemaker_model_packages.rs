@@ -22,7 +22,8 @@ impl Collector<AwsScope> for ModelPackages {
             while let Some(g) = groups.next().await {
                 let g = g.map_err(|e| sdk_err("sagemaker:ListModelPackageGroups", e))?;
                 let Some(group_name) = g.model_package_group_name() else { continue };
-                let group_id = g.model_package_group_arn().map(arn::sagemaker_id)
+                let raw_arn = g.model_package_group_arn().map(str::to_owned);
+                let group_id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "model-package-group", group_name));
                 let mut group = asset(cx, group_id.clone(), AssetKind::ModelRegistry, Service::Sagemaker, group_name)
                     .with_created(ts(g.creation_time()));
@@ -30,7 +31,8 @@ impl Collector<AwsScope> for ModelPackages {
                     group = group.with_status(st.as_str());
                 }
                 group.attr("description", s(g.model_package_group_description()));
-                group.tags = sagemaker_tags(cx, &group.id).await?;
+                group.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&group.id)).await?;
+                let group_tags = group.tags.clone();
                 yield group;
 
                 let mut pkgs = cx.sagemaker().list_model_packages().model_package_group_name(group_name).into_paginator().items().send();
@@ -49,7 +51,9 @@ impl Collector<AwsScope> for ModelPackages {
                     }
                     a.attr("approval_status", s(p.model_approval_status().map(|x| x.as_str())));
                     a.relate(RelationKind::PartOf, group_id.clone());
-                    a.tags = sagemaker_tags(cx, &a.id).await?;
+                    // A versioned package takes its group's tags and cannot carry its own
+                    // (CreateModelPackage rejects Tags with ModelPackageGroupName).
+                    a.tags = group_tags.clone();
                     yield a;
                 }
             }

@@ -27,7 +27,8 @@ impl Collector<AwsScope> for Models {
                     Err(e) if is_not_found(&e) => continue,
                     Err(e) => Err(sdk_err("sagemaker:DescribeModel", e))?,
                 };
-                let id = d.model_arn().or(item.model_arn()).map(arn::sagemaker_id)
+                let raw_arn = d.model_arn().or(item.model_arn()).map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", name));
                 let mut a = asset(cx, id, AssetKind::Model, Service::Sagemaker, name)
                     .with_created(ts(d.creation_time().or(item.creation_time())));
@@ -57,7 +58,7 @@ impl Collector<AwsScope> for Models {
                 a.attr("in_model_registry", Some(serde_json::Value::Bool(registered)));
                 a.attr("execution_role", s(d.execution_role_arn()));
                 a.attr("network_isolation", d.enable_network_isolation().map(serde_json::Value::Bool));
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

@@ -21,7 +21,8 @@ impl Collector<AwsScope> for NotebookInstances {
             while let Some(n) = pages.next().await {
                 let n = n.map_err(|e| sdk_err("sagemaker:ListNotebookInstances", e))?;
                 let Some(name) = n.notebook_instance_name() else { continue };
-                let id = n.notebook_instance_arn().map(arn::sagemaker_id)
+                let raw_arn = n.notebook_instance_arn().map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "notebook-instance", name));
                 let mut a = asset(cx, id, AssetKind::Notebook, Service::Sagemaker, name).with_created(ts(n.creation_time()));
                 if let Some(st) = n.notebook_instance_status() {
@@ -29,7 +30,7 @@ impl Collector<AwsScope> for NotebookInstances {
                 }
                 a.attr("instance_type", s(n.instance_type().map(|t| t.as_str())));
                 a.attr("url", s(n.url()));
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

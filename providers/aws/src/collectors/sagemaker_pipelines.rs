@@ -21,12 +21,13 @@ impl Collector<AwsScope> for Pipelines {
             while let Some(p) = pages.next().await {
                 let p = p.map_err(|e| sdk_err("sagemaker:ListPipelines", e))?;
                 let Some(name) = p.pipeline_name() else { continue };
-                let id = p.pipeline_arn().map(arn::sagemaker_id)
+                let raw_arn = p.pipeline_arn().map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "pipeline", name));
                 let mut a = asset(cx, id, AssetKind::Pipeline, Service::Sagemaker, name).with_created(ts(p.creation_time()));
                 a.attr("role", s(p.role_arn()));
                 a.attr("description", s(p.pipeline_description()));
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

@@ -26,7 +26,8 @@ impl Collector<AwsScope> for ProcessingJobs {
                     Err(e) if is_not_found(&e) => continue,
                     Err(e) => Err(sdk_err("sagemaker:DescribeProcessingJob", e))?,
                 };
-                let id = d.processing_job_arn().or(item.processing_job_arn()).map(arn::sagemaker_id)
+                let raw_arn = d.processing_job_arn().or(item.processing_job_arn()).map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "processing-job", name));
                 let mut a = asset(cx, id, AssetKind::ProcessingJob, Service::Sagemaker, name)
                     .with_created(ts(d.creation_time()));
@@ -46,7 +47,7 @@ impl Collector<AwsScope> for ProcessingJobs {
                     names.sort();
                     a.attr("environment_names", Some(serde_json::json!(names)));
                 }
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

@@ -27,7 +27,8 @@ impl Collector<AwsScope> for TrainingJobs {
                     Err(e) if is_not_found(&e) => continue,
                     Err(e) => Err(sdk_err("sagemaker:DescribeTrainingJob", e))?,
                 };
-                let id = d.training_job_arn().or(item.training_job_arn()).map(arn::sagemaker_id)
+                let raw_arn = d.training_job_arn().or(item.training_job_arn()).map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "training-job", name));
                 let mut a = asset(cx, id, AssetKind::TrainingJob, Service::Sagemaker, name)
                     .with_created(ts(d.creation_time().or(item.creation_time())));
@@ -56,7 +57,7 @@ impl Collector<AwsScope> for TrainingJobs {
                     names.sort();
                     a.attr("environment_names", Some(serde_json::json!(names)));
                 }
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

@@ -26,7 +26,8 @@ impl Collector<AwsScope> for TransformJobs {
                     Err(e) if is_not_found(&e) => continue,
                     Err(e) => Err(sdk_err("sagemaker:DescribeTransformJob", e))?,
                 };
-                let id = d.transform_job_arn().or(item.transform_job_arn()).map(arn::sagemaker_id)
+                let raw_arn = d.transform_job_arn().or(item.transform_job_arn()).map(str::to_owned);
+                let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "transform-job", name));
                 let mut a = asset(cx, id, AssetKind::BatchJob, Service::Sagemaker, name).with_created(ts(d.creation_time()));
                 if let Some(st) = d.transform_job_status() {
@@ -40,7 +41,7 @@ impl Collector<AwsScope> for TransformJobs {
                 {
                     a.relate_ref(RelationKind::Uses, bucket, uri);
                 }
-                a.tags = sagemaker_tags(cx, &a.id).await?;
+                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
                 yield a;
             }
         })

@@ -1,0 +1,249 @@
+//! The AWS provider end to end: the real aws-sdk-rust, run by the aimscope binary, against a
+//! moto_server holding an organization with member accounts in two regions.
+//!
+//! moto's STS never refuses AssumeRole, so STS is served by a stand-in speaking the STS Query
+//! protocol (XML) through the same `AWS_ENDPOINT_URL_STS` override a user would set: it hands
+//! out the credentials moto issued for the member accounts and refuses the `locked` account
+//! with AWS's own AccessDenied error document.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::*;
+use wiremock::matchers::{body_string_contains, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Collectors moto 5.2.1 cannot serve (not implemented, or Bedrock timestamps not in AWS's wire
+/// format); they are exercised by tests/aws_standin.rs.
+const NOT_IN_MOTO: &str = r#"["sagemaker.feature_groups", "bedrock.custom_models", "bedrock.customization_jobs",
+  "bedrock.imported_models", "bedrock.provisioned_throughput", "bedrock.guardrails", "bedrock.inference_profiles",
+  "bedrock.agents", "bedrock.knowledge_bases"]"#;
+
+const PLANTED: &str = "sk-proj-PLANTEDSECRETVALUE0000T3BlbkFJ0000000000";
+
+fn sts_ok(action: &str, result: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("content-type", "text/xml").set_body_string(format!(
+        "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{action}Result>{result}</{action}Result>\
+         <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata></{action}Response>"
+    ))
+}
+
+/// An STS stand-in: the management account is the caller; `creds` members may be entered;
+/// `denied` may not.
+async fn sts_standin(estate: &serde_json::Value, denied: &str) -> MockServer {
+    let server = MockServer::start().await;
+    let mgmt = estate["management"].as_str().unwrap_or_default();
+    Mock::given(method("POST"))
+        .and(body_string_contains("Action=GetCallerIdentity"))
+        .respond_with(sts_ok(
+            "GetCallerIdentity",
+            &format!("<Arn>arn:aws:iam::{mgmt}:user/auditor</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>{mgmt}</Account>"),
+        ))
+        .mount(&server)
+        .await;
+    for (acct, c) in estate["creds"].as_object().expect("creds") {
+        Mock::given(method("POST"))
+            .and(body_string_contains("Action=AssumeRole"))
+            .and(body_string_contains(format!("iam%3A%3A{acct}%3Arole")))
+            .respond_with(sts_ok(
+                "AssumeRole",
+                &format!(
+                    "<Credentials><AccessKeyId>{}</AccessKeyId><SecretAccessKey>{}</SecretAccessKey>\
+                     <SessionToken>{}</SessionToken><Expiration>{}</Expiration></Credentials>\
+                     <AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:aimscope</AssumedRoleId>\
+                     <Arn>arn:aws:sts::{acct}:assumed-role/AimscopeReadOnly/aimscope</Arn></AssumedRoleUser>",
+                    c["AccessKeyId"].as_str().unwrap_or_default(),
+                    c["SecretAccessKey"].as_str().unwrap_or_default(),
+                    c["SessionToken"].as_str().unwrap_or_default(),
+                    c["Expiration"].as_str().unwrap_or_default(),
+                ),
+            ))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(body_string_contains(format!("iam%3A%3A{denied}%3Arole")))
+        .respond_with(ResponseTemplate::new(403).insert_header("content-type", "text/xml").set_body_string(format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
+             <Code>AccessDenied</Code><Message>User: arn:aws:iam::{mgmt}:user/auditor is not authorized to perform: \
+             sts:AssumeRole on resource: arn:aws:iam::{denied}:role/AimscopeReadOnly</Message></Error>\
+             <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c8</RequestId></ErrorResponse>"
+        )))
+        .mount(&server)
+        .await;
+    server
+}
+
+struct Scan {
+    doc: serde_json::Value,
+    estate: serde_json::Value,
+    stderr: String,
+    code: Option<i32>,
+    dir: tempfile::TempDir,
+    _moto: Moto,
+    _sts: MockServer,
+}
+
+async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
+    let moto = Moto::start();
+    let estate = moto.seed("seed_moto.py");
+    let locked = estate["members"][2].as_str().expect("locked account").to_owned();
+    let sts = sts_standin(&estate, &locked).await;
+    let dir = workdir();
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[scan]\ndisabled_collectors = {NOT_IN_MOTO}\n[aws]\norganization = true\nregions = [\"us-east-1\", \"eu-west-1\"]\n"
+        ),
+    );
+    let out = dir.path().join(out_name);
+    let mut env = moto_env(&moto);
+    env.push(("AWS_ENDPOINT_URL_STS", sts.uri()));
+    env.push(("RUST_LOG", "debug".into()));
+    let mut args: Vec<String> =
+        vec!["scan".into(), "--config".into(), cfg.display().to_string(), "--out".into(), out.display().to_string()];
+    args.extend(extra_args.iter().map(|a| a.to_string()));
+    let home = dir.path().to_owned();
+    let res = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        aimscope(&args, &env, &home)
+    })
+    .await
+    .expect("join");
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no output ({e}); stderr:\n{stderr}"));
+    let doc = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    Scan { doc, estate, stderr, code: res.status.code(), dir, _moto: moto, _sts: sts }
+}
+
+fn arn(kind: &str, acct: &str, region: &str, name: &str) -> String {
+    format!("arn:aws:sagemaker:{region}:{acct}:{kind}/{name}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn org_scan_finds_assets_lineage_tags_and_coverage() {
+    let s = org_scan(&[], "inventory.json").await;
+    let doc = &s.doc;
+    let mgmt = s.estate["management"].as_str().unwrap_or_default();
+    let prod = s.estate["members"][0].as_str().unwrap_or_default();
+    let dev = s.estate["members"][1].as_str().unwrap_or_default();
+    let locked = s.estate["members"][2].as_str().unwrap_or_default();
+
+    // A denied account makes the scan partial: exit 4, and the coverage says why.
+    assert_eq!(s.code, Some(4), "stderr:\n{}", s.stderr);
+    assert_eq!(doc["run"]["complete"], false);
+    let coverage = doc["coverage"].as_array().expect("coverage");
+    let denied: Vec<_> = coverage.iter().filter(|c| c["status"] != "complete").collect();
+    assert_eq!(denied.len(), 1, "only the locked account is a gap: {denied:#?}");
+    assert_eq!(denied[0]["account"], locked);
+    assert_eq!(denied[0]["collector"], "sts.assume_role");
+    assert_eq!(denied[0]["status"], "denied");
+    assert!(denied[0]["error"].as_str().unwrap_or_default().contains("AccessDenied"));
+    assert!(s.stderr.contains(&format!("not seen: aws:{locked}")), "stderr names the gap:\n{}", s.stderr);
+
+    // Every (account, region, collector) of the three reachable accounts was looked at.
+    let seen: BTreeSet<(String, String, String)> = coverage
+        .iter()
+        .filter(|c| c["region"].is_string())
+        .map(|c| (c["account"].as_str().unwrap_or_default().into(), c["region"].as_str().unwrap_or_default().into(), c["collector"].as_str().unwrap_or_default().into()))
+        .collect();
+    for acct in [mgmt, prod, dev] {
+        for region in ["us-east-1", "eu-west-1"] {
+            for col in ["sagemaker.models", "sagemaker.training_jobs", "sagemaker.endpoints", "bedrock.invocation_logging"] {
+                assert!(seen.contains(&(acct.into(), region.into(), col.into())), "no coverage for {acct}/{region}/{col}");
+            }
+        }
+    }
+    // Nothing from the locked account leaks in as if it had been seen.
+    assert!(assets(doc).iter().all(|a| a["account"] != locked));
+
+    // Lineage: endpoint → config → model → training job → bucket.
+    let ep = asset(doc, &arn("endpoint", prod, "us-east-1", "claims-prod"));
+    let cfg_id = arn("endpoint-config", prod, "us-east-1", "claims-config");
+    let model_id = arn("model", prod, "us-east-1", "claims-v3");
+    let job_id = arn("training-job", prod, "us-east-1", "claims-train");
+    assert!(has_relation(ep, "deploys", &cfg_id));
+    assert!(has_relation(asset(doc, &cfg_id), "serves", &model_id));
+    let model = asset(doc, &model_id);
+    assert!(has_relation(model, "produced_by", &job_id));
+    assert_eq!(model["attributes"]["in_model_registry"], false);
+    let job = asset(doc, &job_id);
+    assert!(has_relation(job, "trained_on", "arn:aws:s3:::claims-pii"));
+    assert!(has_relation(job, "trained_on", "arn:aws:s3:::untagged-raw"));
+    assert_eq!(job["status"], "completed");
+
+    // Tags from each service's tag API, and the bucket's tags fetched once.
+    assert_eq!(ep["tags"]["owner"], "claims-ml");
+    assert_eq!(ep["owner"], "claims-ml");
+    let bucket = asset(doc, "arn:aws:s3:::claims-pii");
+    assert_eq!(bucket["kind"], "bucket");
+    assert_eq!(bucket["tags"]["data-classification"], "pii");
+    assert_eq!(bucket["declared_classification"], "restricted");
+    let calls = &doc["run"]["api_calls"];
+    assert_eq!(calls["s3:GetBucketTagging"], 3, "one lookup per bucket: {calls}");
+
+    // Classification inherited along the chain, with the path that explains it.
+    let eff = &ep["effective_classification"];
+    assert_eq!(eff["level"], "restricted");
+    assert_eq!(eff["path"].as_array().map(Vec::len), Some(5));
+    assert_eq!(eff["path"][4], "arn:aws:s3:::claims-pii");
+    assert!(eff["explanation"].as_str().unwrap_or_default().starts_with("endpoint claims-prod ← endpoint config claims-config ← model claims-v3"));
+    let findings = doc["findings"].as_array().expect("findings");
+    assert!(findings.iter().any(|f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id));
+    assert!(findings.iter().any(|f| f["rule_id"] == "classification.unclassified_training_data" && f["asset_id"] == job_id));
+
+    // Pagination: 105 model packages (moto pages at 100) plus their group.
+    let pkgs = assets(doc).iter().filter(|a| a["kind"] == "model_package" && a["account"] == prod && a["region"] == "eu-west-1").count();
+    assert_eq!(pkgs, 105);
+    assert!(assets(doc).iter().any(|a| a["kind"] == "model_registry" && a["name"] == "fraud-registry"));
+
+    // SageMaker lowercases names in ARNs; the dev model is found and tagged under that id.
+    let dev_model = asset(doc, &arn("model", dev, "eu-west-1", "dev-experiment"));
+    assert_eq!(dev_model["name"], "Dev-Experiment");
+    assert!(findings.iter().any(|f| f["rule_id"] == "tags.missing_required" && f["asset_id"] == dev_model["id"]));
+
+    // Bedrock invocation logging recorded per region.
+    let logging = |region: &str| asset(doc, &format!("arn:aws:bedrock:{region}:{prod}:model-invocation-logging"))["attributes"]["invocation_logging_enabled"].clone();
+    assert_eq!(logging("us-east-1"), true);
+    assert_eq!(logging("eu-west-1"), false);
+
+    // Strictly read-only, and within the shipped least-privilege policy.
+    let policy: serde_json::Value = serde_json::from_str(include_str!("../config/aws-readonly-policy.json")).expect("policy JSON");
+    let allowed: BTreeSet<&str> = policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["Action"].as_array().into_iter().flatten().filter_map(|a| a.as_str()))
+        .collect();
+    let called: Vec<&String> = calls.as_object().expect("api_calls").keys().collect();
+    assert!(called.len() > 10, "{called:?}");
+    for action in called {
+        assert!(allowed.contains(action.as_str()), "{action} is called but not in config/aws-readonly-policy.json");
+        let op = action.split(':').nth(1).unwrap_or_default();
+        assert!(op.starts_with("List") || op.starts_with("Describe") || op.starts_with("Get") || action == "sts:AssumeRole", "{action} is not read-only");
+    }
+
+    // The planted key in the training job's environment never leaves the process. (moto does
+    // not echo a training job's Environment back; tests/aws_standin.rs checks the names.)
+    let raw = std::fs::read_to_string(s.dir.path().join("inventory.json")).unwrap_or_default();
+    assert!(!raw.contains(PLANTED) && !s.stderr.contains(PLANTED), "a secret value escaped");
+
+    assert_valid_inventory(doc, s.dir.path());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jsonl_output_has_typed_records() {
+    let s = org_scan(&["--format", "jsonl"], "inventory.jsonl").await;
+    let text = s.doc.as_str().expect("jsonl is not one JSON document").to_owned();
+    let mut types = BTreeSet::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        types.insert(v["type"].as_str().unwrap_or_default().to_owned());
+    }
+    for t in ["run", "asset", "relation", "finding", "coverage"] {
+        assert!(types.contains(t), "no {t} record in {types:?}");
+    }
+    assert!(!text.contains(PLANTED));
+}

@@ -1,0 +1,153 @@
+//! Test support: a real moto_server per test, the aimscope binary run as a user would run it,
+//! and output checks shared by the integration tests. Nothing here is reachable from
+//! production code.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The Python with the pinned test tools (scripts/test.sh sets it; plain `python3` otherwise).
+pub fn python() -> String {
+    std::env::var("AIMSCOPE_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// A moto_server on a free 127.0.0.1 port, killed on drop.
+pub struct Moto {
+    child: Child,
+    pub url: String,
+    port: u16,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = free_port();
+        let child = Command::new(python())
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server: run the tests through scripts/test.sh, which installs moto[server]");
+        let moto = Moto { child, url: format!("http://127.0.0.1:{port}"), port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http(port, "GET", "/moto-api/").is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto.reset();
+        moto
+    }
+
+    /// Clears all state (`POST /moto-api/reset`).
+    pub fn reset(&self) {
+        http(self.port, "POST", "/moto-api/reset").expect("reset moto");
+    }
+
+    /// Runs the seed script; returns its JSON report.
+    pub fn seed(&self, script: &str) -> serde_json::Value {
+        let out = Command::new(python())
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support").join(script))
+            .arg(&self.url)
+            .output()
+            .expect("run seed script");
+        assert!(out.status.success(), "seed failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).expect("seed output is JSON")
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 request to 127.0.0.1 (no client dependency needed for two admin calls).
+fn http(port: u16, method: &str, path: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf)?;
+    if buf.starts_with("HTTP/1.1 2") || buf.starts_with("HTTP/1.0 2") {
+        Ok(buf)
+    } else {
+        Err(std::io::Error::other(buf.lines().next().unwrap_or("").to_owned()))
+    }
+}
+
+/// A temp dir for one test's config and output.
+pub fn workdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// Runs the aimscope binary with a clean environment (no credentials of the machine leak in)
+/// plus `env`.
+pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aimscope"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run aimscope")
+}
+
+/// The environment that points the AWS SDK at moto with moto's default account.
+pub fn moto_env(moto: &Moto) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ENDPOINT_URL", moto.url.clone()),
+    ]
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// Validates an inventory document against `aimscope schema` (the binary's own output).
+pub fn assert_valid_inventory(doc: &serde_json::Value, home: &Path) {
+    let out = aimscope(&["schema"], &[], home);
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "inventory does not match its schema: {errors:#?}");
+}
+
+pub fn assets(doc: &serde_json::Value) -> &Vec<serde_json::Value> {
+    doc["assets"].as_array().expect("assets array")
+}
+
+/// The asset with this id; panics with the known ids when absent.
+pub fn asset<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    assets(doc).iter().find(|a| a["id"] == id).unwrap_or_else(|| {
+        let ids: Vec<&str> = assets(doc).iter().filter_map(|a| a["id"].as_str()).collect();
+        panic!("no asset {id}; have {ids:#?}")
+    })
+}
+
+pub fn has_relation(a: &serde_json::Value, kind: &str, target: &str) -> bool {
+    a["relations"].as_array().is_some_and(|rs| rs.iter().any(|r| r["kind"] == kind && r["target"] == target))
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write file");
+    p
+}
