@@ -3,6 +3,8 @@
 //! production code.
 #![allow(dead_code)]
 
+pub mod fakes;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
