@@ -88,7 +88,10 @@ struct Scan {
 async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     let moto = Moto::start();
     let estate = moto.seed("seed_moto.py");
-    let locked = estate["members"][2].as_str().expect("locked account").to_owned();
+    let locked = estate["members"][2]
+        .as_str()
+        .expect("locked account")
+        .to_owned();
     let sts = sts_standin(&estate, &locked).await;
     let dir = workdir();
     let cfg = write(
@@ -102,8 +105,13 @@ async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     let mut env = moto_env(&moto);
     env.push(("AWS_ENDPOINT_URL_STS", sts.uri()));
     env.push(("RUST_LOG", "debug".into()));
-    let mut args: Vec<String> =
-        vec!["scan".into(), "--config".into(), cfg.display().to_string(), "--out".into(), out.display().to_string()];
+    let mut args: Vec<String> = vec![
+        "scan".into(),
+        "--config".into(),
+        cfg.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
     args.extend(extra_args.iter().map(|a| a.to_string()));
     let home = dir.path().to_owned();
     let res = tokio::task::spawn_blocking(move || {
@@ -113,9 +121,18 @@ async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     .await
     .expect("join");
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
-    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no output ({e}); stderr:\n{stderr}"));
+    let text = std::fs::read_to_string(&out)
+        .unwrap_or_else(|e| panic!("no output ({e}); stderr:\n{stderr}"));
     let doc = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-    Scan { doc, estate, stderr, code: res.status.code(), dir, _moto: moto, _sts: sts }
+    Scan {
+        doc,
+        estate,
+        stderr,
+        code: res.status.code(),
+        dir,
+        _moto: moto,
+        _sts: sts,
+    }
 }
 
 fn arn(kind: &str, acct: &str, region: &str, name: &str) -> String {
@@ -135,24 +152,54 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     assert_eq!(s.code, Some(4), "stderr:\n{}", s.stderr);
     assert_eq!(doc["run"]["complete"], false);
     let coverage = doc["coverage"].as_array().expect("coverage");
-    let denied: Vec<_> = coverage.iter().filter(|c| c["status"] != "complete").collect();
-    assert_eq!(denied.len(), 1, "only the locked account is a gap: {denied:#?}");
+    let denied: Vec<_> = coverage
+        .iter()
+        .filter(|c| c["status"] != "complete")
+        .collect();
+    assert_eq!(
+        denied.len(),
+        1,
+        "only the locked account is a gap: {denied:#?}"
+    );
     assert_eq!(denied[0]["account"], locked);
     assert_eq!(denied[0]["collector"], "sts.assume_role");
     assert_eq!(denied[0]["status"], "denied");
-    assert!(denied[0]["error"].as_str().unwrap_or_default().contains("AccessDenied"));
-    assert!(s.stderr.contains(&format!("not seen: aws:{locked}")), "stderr names the gap:\n{}", s.stderr);
+    assert!(
+        denied[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("AccessDenied")
+    );
+    assert!(
+        s.stderr.contains(&format!("not seen: aws:{locked}")),
+        "stderr names the gap:\n{}",
+        s.stderr
+    );
 
     // Every (account, region, collector) of the three reachable accounts was looked at.
     let seen: BTreeSet<(String, String, String)> = coverage
         .iter()
         .filter(|c| c["region"].is_string())
-        .map(|c| (c["account"].as_str().unwrap_or_default().into(), c["region"].as_str().unwrap_or_default().into(), c["collector"].as_str().unwrap_or_default().into()))
+        .map(|c| {
+            (
+                c["account"].as_str().unwrap_or_default().into(),
+                c["region"].as_str().unwrap_or_default().into(),
+                c["collector"].as_str().unwrap_or_default().into(),
+            )
+        })
         .collect();
     for acct in [mgmt, prod, dev] {
         for region in ["us-east-1", "eu-west-1"] {
-            for col in ["sagemaker.models", "sagemaker.training_jobs", "sagemaker.endpoints", "bedrock.invocation_logging"] {
-                assert!(seen.contains(&(acct.into(), region.into(), col.into())), "no coverage for {acct}/{region}/{col}");
+            for col in [
+                "sagemaker.models",
+                "sagemaker.training_jobs",
+                "sagemaker.endpoints",
+                "bedrock.invocation_logging",
+            ] {
+                assert!(
+                    seen.contains(&(acct.into(), region.into(), col.into())),
+                    "no coverage for {acct}/{region}/{col}"
+                );
             }
         }
     }
@@ -182,53 +229,104 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     assert_eq!(bucket["tags"]["data-classification"], "pii");
     assert_eq!(bucket["declared_classification"], "restricted");
     let calls = &doc["run"]["api_calls"];
-    assert_eq!(calls["s3:GetBucketTagging"], 3, "one lookup per bucket: {calls}");
+    assert_eq!(
+        calls["s3:GetBucketTagging"], 3,
+        "one lookup per bucket: {calls}"
+    );
 
     // Classification inherited along the chain, with the path that explains it.
     let eff = &ep["effective_classification"];
     assert_eq!(eff["level"], "restricted");
     assert_eq!(eff["path"].as_array().map(Vec::len), Some(5));
     assert_eq!(eff["path"][4], "arn:aws:s3:::claims-pii");
-    assert!(eff["explanation"].as_str().unwrap_or_default().starts_with("endpoint claims-prod ← endpoint config claims-config ← model claims-v3"));
+    assert!(
+        eff["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("endpoint claims-prod ← endpoint config claims-config ← model claims-v3")
+    );
     let findings = doc["findings"].as_array().expect("findings");
-    assert!(findings.iter().any(|f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id));
-    assert!(findings.iter().any(|f| f["rule_id"] == "classification.unclassified_training_data" && f["asset_id"] == job_id));
+    assert!(findings.iter().any(
+        |f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id
+    ));
+    assert!(findings.iter().any(
+        |f| f["rule_id"] == "classification.unclassified_training_data" && f["asset_id"] == job_id
+    ));
 
     // Pagination: 105 model packages (moto pages at 100) plus their group.
-    let pkgs = assets(doc).iter().filter(|a| a["kind"] == "model_package" && a["account"] == prod && a["region"] == "eu-west-1").count();
+    let pkgs = assets(doc)
+        .iter()
+        .filter(|a| {
+            a["kind"] == "model_package" && a["account"] == prod && a["region"] == "eu-west-1"
+        })
+        .count();
     assert_eq!(pkgs, 105);
-    assert!(assets(doc).iter().any(|a| a["kind"] == "model_registry" && a["name"] == "fraud-registry"));
+    assert!(
+        assets(doc)
+            .iter()
+            .any(|a| a["kind"] == "model_registry" && a["name"] == "fraud-registry")
+    );
 
     // SageMaker lowercases names in ARNs; the dev model is found and tagged under that id.
     let dev_model = asset(doc, &arn("model", dev, "eu-west-1", "dev-experiment"));
     assert_eq!(dev_model["name"], "Dev-Experiment");
-    assert!(findings.iter().any(|f| f["rule_id"] == "tags.missing_required" && f["asset_id"] == dev_model["id"]));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule_id"] == "tags.missing_required" && f["asset_id"] == dev_model["id"])
+    );
 
     // Bedrock invocation logging recorded per region.
-    let logging = |region: &str| asset(doc, &format!("arn:aws:bedrock:{region}:{prod}:model-invocation-logging"))["attributes"]["invocation_logging_enabled"].clone();
+    let logging = |region: &str| {
+        asset(
+            doc,
+            &format!("arn:aws:bedrock:{region}:{prod}:model-invocation-logging"),
+        )["attributes"]["invocation_logging_enabled"]
+            .clone()
+    };
     assert_eq!(logging("us-east-1"), true);
     assert_eq!(logging("eu-west-1"), false);
 
     // Strictly read-only, and within the shipped least-privilege policy.
-    let policy: serde_json::Value = serde_json::from_str(include_str!("../config/aws-readonly-policy.json")).expect("policy JSON");
+    let policy: serde_json::Value =
+        serde_json::from_str(include_str!("../config/aws-readonly-policy.json"))
+            .expect("policy JSON");
     let allowed: BTreeSet<&str> = policy["Statement"]
         .as_array()
         .into_iter()
         .flatten()
-        .flat_map(|s| s["Action"].as_array().into_iter().flatten().filter_map(|a| a.as_str()))
+        .flat_map(|s| {
+            s["Action"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str())
+        })
         .collect();
     let called: Vec<&String> = calls.as_object().expect("api_calls").keys().collect();
     assert!(called.len() > 10, "{called:?}");
     for action in called {
-        assert!(allowed.contains(action.as_str()), "{action} is called but not in config/aws-readonly-policy.json");
+        assert!(
+            allowed.contains(action.as_str()),
+            "{action} is called but not in config/aws-readonly-policy.json"
+        );
         let op = action.split(':').nth(1).unwrap_or_default();
-        assert!(op.starts_with("List") || op.starts_with("Describe") || op.starts_with("Get") || action == "sts:AssumeRole", "{action} is not read-only");
+        assert!(
+            op.starts_with("List")
+                || op.starts_with("Describe")
+                || op.starts_with("Get")
+                || action == "sts:AssumeRole",
+            "{action} is not read-only"
+        );
     }
 
     // The planted key in the training job's environment never leaves the process. (moto does
     // not echo a training job's Environment back; tests/aws_standin.rs checks the names.)
     let raw = std::fs::read_to_string(s.dir.path().join("inventory.json")).unwrap_or_default();
-    assert!(!raw.contains(PLANTED) && !s.stderr.contains(PLANTED), "a secret value escaped");
+    assert!(
+        !raw.contains(PLANTED) && !s.stderr.contains(PLANTED),
+        "a secret value escaped"
+    );
 
     assert_valid_inventory(doc, s.dir.path());
 }
@@ -236,7 +334,11 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
 #[tokio::test(flavor = "multi_thread")]
 async fn jsonl_output_has_typed_records() {
     let s = org_scan(&["--format", "jsonl"], "inventory.jsonl").await;
-    let text = s.doc.as_str().expect("jsonl is not one JSON document").to_owned();
+    let text = s
+        .doc
+        .as_str()
+        .expect("jsonl is not one JSON document")
+        .to_owned();
     let mut types = BTreeSet::new();
     for line in text.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");

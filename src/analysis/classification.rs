@@ -204,40 +204,74 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
         }
     }
 
+    // via[u] is the next hop towards the asset whose declared level u carries (u itself for a
+    // source). Those pointers form a forest, so depth (hops to the source) and the anchor (the
+    // node where the explanation's tail starts) are memoised in one linear pass, and each
+    // explanation costs at most MAX_PATH steps however deep the chain.
+    let via: Vec<usize> = (0..n).map(|u| best[u].map_or(u, |(_, v)| v)).collect();
+    let half = MAX_PATH / 2;
+    let mut depth: Vec<usize> = vec![usize::MAX; n];
+    let mut anchor: Vec<usize> = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    for start in 0..n {
+        let mut cur = start;
+        // The stack bound only guards against a pointer cycle, which the SCC pass never makes.
+        while depth[cur] == usize::MAX && via[cur] != cur && stack.len() <= n {
+            stack.push(cur);
+            cur = via[cur];
+        }
+        if depth[cur] == usize::MAX {
+            depth[cur] = 0;
+            anchor[cur] = cur;
+        }
+        while let Some(u) = stack.pop() {
+            let v = via[u];
+            depth[u] = depth[v] + 1;
+            anchor[u] = if depth[u] < half { u } else { anchor[v] };
+        }
+    }
+    let walk = |from: usize, steps: usize| -> Vec<usize> {
+        let mut out = vec![from];
+        let mut cur = from;
+        while out.len() < steps && via[cur] != cur {
+            cur = via[cur];
+            out.push(cur);
+        }
+        out
+    };
+
     for u in 0..n {
         let eff = match best[u] {
             None => EffectiveClassification {
                 level: "unknown".into(),
                 path: vec![assets[u].id.clone()],
+                hops: 0,
                 explanation: format!(
                     "{} [unclassified, nothing upstream classified]",
                     label(&assets[u])
                 ),
             },
             Some((rank, _)) => {
-                let mut path = vec![u];
-                let mut cur = u;
-                while let Some((_, via)) = best[cur] {
-                    if via == cur || path.len() > n {
-                        break;
-                    }
-                    path.push(via);
-                    cur = via;
-                }
-                let mut words: Vec<String> = Vec::new();
-                for (i, &p) in path.iter().enumerate() {
-                    if path.len() > MAX_PATH && i == MAX_PATH / 2 {
-                        words.push(format!("… {} more …", path.len() - MAX_PATH));
-                    }
-                    if path.len() <= MAX_PATH || i < MAX_PATH / 2 || i >= path.len() - MAX_PATH / 2
-                    {
-                        words.push(label(&assets[p]));
-                    }
+                let hops = depth[u];
+                let (head, tail) = if hops < MAX_PATH {
+                    (walk(u, MAX_PATH), Vec::new())
+                } else {
+                    (walk(u, half), walk(anchor[u], half))
+                };
+                let mut words: Vec<String> = head.iter().map(|&p| label(&assets[p])).collect();
+                if !tail.is_empty() {
+                    words.push(format!("… {} more …", hops + 1 - head.len() - tail.len()));
+                    words.extend(tail.iter().map(|&p| label(&assets[p])));
                 }
                 let explanation = format!("{} [{}]", words.join(" ← "), scale.name(rank));
                 EffectiveClassification {
                     level: scale.name(rank).to_owned(),
-                    path: path.iter().map(|&p| assets[p].id.clone()).collect(),
+                    path: head
+                        .iter()
+                        .chain(tail.iter())
+                        .map(|&p| assets[p].id.clone())
+                        .collect(),
+                    hops: hops as u64,
                     explanation,
                 }
             }
@@ -319,4 +353,206 @@ fn tarjan(deps: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
         }
     }
     (comp, order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aimscope_core::{AssetKind, Cloud, RelationKind, Service};
+
+    fn a(
+        id: &str,
+        kind: AssetKind,
+        declared: Option<&str>,
+        rels: &[(RelationKind, &str)],
+    ) -> Asset {
+        let mut x = Asset::new(id, Cloud::Aws, "1", None, kind, Service::Sagemaker, id);
+        x.declared_classification = declared.map(str::to_owned);
+        for (k, t) in rels {
+            x.relate(*k, *t);
+        }
+        x
+    }
+
+    fn eff(assets: &[Asset], id: &str) -> EffectiveClassification {
+        assets
+            .iter()
+            .find(|x| x.id == id)
+            .and_then(|x| x.effective_classification.clone())
+            .unwrap_or_else(|| panic!("no effective classification for {id}"))
+    }
+
+    use RelationKind as R;
+
+    #[test]
+    fn multi_hop_chain_inherits_with_path() {
+        let mut v = vec![
+            a("ep", AssetKind::Endpoint, None, &[(R::Deploys, "cfg")]),
+            a("cfg", AssetKind::EndpointConfig, None, &[(R::Serves, "m")]),
+            a(
+                "m",
+                AssetKind::Model,
+                Some("internal"),
+                &[(R::ProducedBy, "job")],
+            ),
+            a("job", AssetKind::TrainingJob, None, &[(R::TrainedOn, "b")]),
+            a("b", AssetKind::Bucket, Some("pii"), &[]),
+        ];
+        let inh = inherit(&mut v, &ClassificationConfig::default());
+        let e = eff(&v, "ep");
+        assert_eq!(e.level, "restricted");
+        assert_eq!(e.path, ["ep", "cfg", "m", "job", "b"]);
+        assert_eq!(
+            e.explanation,
+            "endpoint ep ← endpoint config cfg ← model m ← training job job ← bucket b [restricted]"
+        );
+        assert_eq!(inh.declared[2], Some(1));
+        assert_eq!(inh.rank[2], Some(3));
+    }
+
+    #[test]
+    fn cross_cloud_chain_inherits() {
+        let mut gcs = a(
+            "//storage.googleapis.com/projects/_/buckets/eu-data",
+            AssetKind::Bucket,
+            Some("confidential"),
+            &[],
+        );
+        gcs.cloud = Cloud::Gcp;
+        let mut v = vec![
+            a(
+                "aws-model",
+                AssetKind::Model,
+                None,
+                &[(
+                    R::TrainedOn,
+                    "//storage.googleapis.com/projects/_/buckets/eu-data",
+                )],
+            ),
+            gcs,
+        ];
+        inherit(&mut v, &ClassificationConfig::default());
+        assert_eq!(eff(&v, "aws-model").level, "confidential");
+    }
+
+    #[test]
+    fn own_level_wins_when_higher_and_ties_are_deterministic() {
+        let mut v = vec![
+            a(
+                "m",
+                AssetKind::Model,
+                Some("restricted"),
+                &[(R::TrainedOn, "x")],
+            ),
+            a("x", AssetKind::Bucket, Some("internal"), &[]),
+            a(
+                "tie",
+                AssetKind::Model,
+                None,
+                &[(R::TrainedOn, "z-data"), (R::TrainedOn, "a-data")],
+            ),
+            a("z-data", AssetKind::Bucket, Some("confidential"), &[]),
+            a("a-data", AssetKind::Bucket, Some("sensitive"), &[]),
+        ];
+        inherit(&mut v, &ClassificationConfig::default());
+        assert_eq!(eff(&v, "m").path, ["m"]);
+        assert_eq!(
+            eff(&v, "tie").path,
+            ["tie", "a-data"],
+            "equal levels: the lowest id explains"
+        );
+    }
+
+    #[test]
+    fn cycles_terminate_and_share_the_level() {
+        let mut v = vec![
+            a("p", AssetKind::Model, None, &[(R::Uses, "q")]),
+            a(
+                "q",
+                AssetKind::Model,
+                None,
+                &[(R::Uses, "p"), (R::TrainedOn, "d")],
+            ),
+            a("d", AssetKind::Dataset, Some("confidential"), &[]),
+            a("self", AssetKind::Model, None, &[(R::Uses, "self")]),
+        ];
+        inherit(&mut v, &ClassificationConfig::default());
+        assert_eq!(eff(&v, "p").level, "confidential");
+        assert_eq!(eff(&v, "p").path, ["p", "q", "d"]);
+        assert_eq!(eff(&v, "q").path, ["q", "d"]);
+        assert_eq!(eff(&v, "self").level, "unknown");
+    }
+
+    #[test]
+    fn unknown_labels_are_not_guessed_and_dangling_refs_are_kept() {
+        let mut v = vec![
+            a(
+                "m",
+                AssetKind::Model,
+                Some("top-secret-ish"),
+                &[(R::TrainedOn, "arn:aws:s3:::gone")],
+            ),
+            a("ok", AssetKind::Model, Some("Highly Confidential"), &[]),
+        ];
+        let inh = inherit(&mut v, &ClassificationConfig::default());
+        assert_eq!(eff(&v, "m").level, "unknown");
+        assert_eq!(
+            eff(&v, "ok").level,
+            "restricted",
+            "alias matched case- and separator-insensitively"
+        );
+        assert_eq!(inh.dangling.len(), 1);
+        assert_eq!(inh.dangling[0].target, "arn:aws:s3:::gone");
+    }
+
+    #[test]
+    fn calls_carry_data_to_the_outside_api_and_part_of_carries_nothing() {
+        let mut v = vec![
+            a(
+                "fn",
+                AssetKind::Deployment,
+                Some("confidential"),
+                &[(R::Calls, "openai")],
+            ),
+            a("openai", AssetKind::ThirdPartyApiUsage, None, &[]),
+            a("pkg", AssetKind::ModelPackage, None, &[(R::PartOf, "grp")]),
+            a("grp", AssetKind::ModelRegistry, Some("restricted"), &[]),
+        ];
+        inherit(&mut v, &ClassificationConfig::default());
+        assert_eq!(eff(&v, "openai").level, "confidential");
+        assert_eq!(eff(&v, "fn").level, "confidential");
+        assert_eq!(eff(&v, "pkg").level, "unknown");
+    }
+
+    #[test]
+    fn very_deep_chains_terminate_with_bounded_explanations() {
+        let n = 200_000;
+        let mut v: Vec<Asset> = (0..n)
+            .map(|i| {
+                let rels: Vec<(RelationKind, String)> = if i + 1 < n {
+                    vec![(R::Uses, format!("n{}", i + 1))]
+                } else {
+                    vec![]
+                };
+                let mut x = a(&format!("n{i}"), AssetKind::Model, None, &[]);
+                for (k, t) in rels {
+                    x.relate(k, t);
+                }
+                x
+            })
+            .collect();
+        v[n - 1].declared_classification = Some("restricted".into());
+        inherit(&mut v, &ClassificationConfig::default());
+        let e = eff(&v, "n0");
+        assert_eq!(e.level, "restricted");
+        assert_eq!(e.hops, (n - 1) as u64);
+        assert_eq!(e.path.len(), MAX_PATH);
+        assert_eq!(
+            e.path.last().map(String::as_str),
+            Some(format!("n{}", n - 1).as_str())
+        );
+        assert_eq!(eff(&v, &format!("n{}", n - 5)).path.len(), 5);
+        assert!(e.explanation.contains("more …"));
+        assert!(e.explanation.len() < 2_000);
+    }
 }

@@ -16,8 +16,12 @@ where
             let e = se.err();
             let Some(code) = e.code() else {
                 // No AWS error code: the response did not parse as an AWS error or result.
-                let detail = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
-                return CollectError::new(ErrorKind::Malformed, format!("{op}: unexpected response: {detail}"));
+                let detail =
+                    aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+                return CollectError::new(
+                    ErrorKind::Malformed,
+                    format!("{op}: unexpected response: {detail}"),
+                );
             };
             let kind = kind_of(code);
             let msg = e.message().unwrap_or("");

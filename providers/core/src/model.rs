@@ -373,8 +373,10 @@ pub struct EffectiveClassification {
     /// A level of the configured scale, or `unknown` when nothing on the path is classified.
     pub level: String,
     /// The assets the level came from, starting with this one and ending at the asset whose
-    /// declared level it is; each step names the asset id.
+    /// declared level it is. Paths longer than 24 assets keep their first and last 12.
     pub path: Vec<String>,
+    /// Relations between this asset and the source of its level (0: its own declaration).
+    pub hops: u64,
     /// The same path in words, e.g. `endpoint claims-prod ← model claims-v3 ← bucket claims-pii [restricted]`.
     pub explanation: String,
 }
