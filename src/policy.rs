@@ -651,3 +651,322 @@ impl Register {
         Ok(reg)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{self, ClassificationConfig, TagKeys};
+    use aimscope_core::{Cloud, Inventory, RunInfo, ToolInfo};
+
+    fn asset(id: &str, kind: AssetKind, service: Service, tags: &[(&str, &str)]) -> Asset {
+        let mut a = Asset::new(
+            id,
+            Cloud::Aws,
+            "111",
+            Some("us-east-1".into()),
+            kind,
+            service,
+            id,
+        );
+        a.tags = tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        a
+    }
+
+    const GOOD_TAGS: &[(&str, &str)] = &[
+        ("owner", "ml"),
+        ("ai-system-id", "AIS-1"),
+        ("data-classification", "internal"),
+    ];
+
+    fn run(assets: Vec<Asset>, cfg: &PolicyConfig, register: Option<&Register>) -> Vec<Finding> {
+        let now = chrono::Utc::now();
+        let mut inv = Inventory {
+            schema_version: "1".into(),
+            tool: ToolInfo {
+                name: "t".into(),
+                version: "t".into(),
+            },
+            run: RunInfo {
+                id: "r".into(),
+                started_at: now,
+                finished_at: now,
+                providers: vec![],
+                complete: true,
+                api_calls: Default::default(),
+            },
+            assets,
+            findings: vec![],
+            coverage: vec![],
+            dangling_references: vec![],
+        };
+        analysis::analyze(
+            &mut inv,
+            &TagKeys::default(),
+            &ClassificationConfig::default(),
+            cfg,
+            register,
+        )
+    }
+
+    fn fired(findings: &[Finding], rule: &str, asset: &str) -> bool {
+        findings
+            .iter()
+            .any(|f| f.rule_id == rule && f.asset_id == asset)
+    }
+
+    #[test]
+    fn shipped_policy_file_is_the_defaults() {
+        let cfg: PolicyConfig =
+            toml::from_str(include_str!("../config/policy.toml")).expect("parses");
+        cfg.validate().expect("valid");
+        assert_eq!(cfg.rules.len(), RULES.len());
+        for r in RULES {
+            assert_eq!(cfg.rules[r.id].severity, Some(r.severity), "{}", r.id);
+        }
+        let bad = PolicyConfig {
+            rules: BTreeMap::from([("no.such".into(), RuleOverride::default())]),
+            ..Default::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn required_tags_fire_only_when_missing() {
+        let f = run(
+            vec![
+                asset("tagged", AssetKind::Model, Service::Sagemaker, GOOD_TAGS),
+                asset(
+                    "bare",
+                    AssetKind::Endpoint,
+                    Service::Sagemaker,
+                    &[("Owner", "x")],
+                ),
+                asset("data", AssetKind::Bucket, Service::S3, &[]),
+            ],
+            &PolicyConfig::default(),
+            None,
+        );
+        assert!(!fired(&f, "tags.missing_required", "tagged"));
+        let bare = f
+            .iter()
+            .find(|x| x.asset_id == "bare" && x.rule_id == "tags.missing_required")
+            .expect("fires");
+        assert_eq!(
+            bare.evidence["missing"], "ai_system_id,classification",
+            "tag keys match case-insensitively"
+        );
+        assert_eq!(bare.controls, ["A.3.2", "A.4.2"]);
+        assert!(
+            !fired(&f, "tags.missing_required", "data"),
+            "data is not an AI asset"
+        );
+    }
+
+    #[test]
+    fn register_matches_by_id_or_system_tag() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let csv = dir.path().join("reg.csv");
+        std::fs::write(&csv, "ARN,ai_system_id,notes\nknown-by-id,,x\n,AIS-7,y\n").expect("write");
+        let reg = Register::load(&csv).expect("loads");
+        let f = run(
+            vec![
+                asset("known-by-id", AssetKind::Model, Service::Sagemaker, &[]),
+                asset(
+                    "known-by-tag",
+                    AssetKind::Model,
+                    Service::Sagemaker,
+                    &[("ai-system-id", "ais-7")],
+                ),
+                asset("shadow", AssetKind::Model, Service::Sagemaker, &[]),
+            ],
+            &PolicyConfig::default(),
+            Some(&reg),
+        );
+        assert!(!fired(&f, "register.unregistered", "known-by-id"));
+        assert!(!fired(&f, "register.unregistered", "known-by-tag"));
+        assert!(fired(&f, "register.unregistered", "shadow"));
+
+        let json = dir.path().join("reg.json");
+        std::fs::write(
+            &json,
+            r#"{"items": [{"resource_id": "a"}, {"ai_system_id": "S"}]}"#,
+        )
+        .expect("write");
+        assert!(Register::load(&json).expect("json").contains("A", None));
+        std::fs::write(&json, r#"{"items": [{"unrelated": "a"}]}"#).expect("write");
+        assert!(
+            Register::load(&json).is_err(),
+            "a register with no usable column is an error"
+        );
+        assert!(Register::load(&dir.path().join("missing.csv")).is_err());
+    }
+
+    #[test]
+    fn rules_can_be_disabled_and_reseveritied() {
+        let mut cfg = PolicyConfig::default();
+        cfg.rules.insert(
+            "tags.missing_required".into(),
+            RuleOverride {
+                enabled: None,
+                severity: Some(Severity::Critical),
+            },
+        );
+        let f = run(
+            vec![asset("m", AssetKind::Model, Service::Sagemaker, &[])],
+            &cfg,
+            None,
+        );
+        assert!(
+            f.iter()
+                .any(|x| x.rule_id == "tags.missing_required" && x.severity == Severity::Critical)
+        );
+        cfg.rules.insert(
+            "tags.missing_required".into(),
+            RuleOverride {
+                enabled: Some(false),
+                severity: None,
+            },
+        );
+        let f = run(
+            vec![asset("m", AssetKind::Model, Service::Sagemaker, &[])],
+            &cfg,
+            None,
+        );
+        assert!(!f.iter().any(|x| x.rule_id == "tags.missing_required"));
+    }
+
+    #[test]
+    fn scope_providers_network_auth_and_logging_rules() {
+        let mut out_of_scope = asset("far", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
+        out_of_scope.region = Some("ap-south-1".into());
+        let mut api = asset("usage", AssetKind::ThirdPartyApiUsage, Service::Lambda, &[]);
+        api.attr("provider", Some(serde_json::json!("deepseek")));
+        let mut ok_api = asset(
+            "usage-ok",
+            AssetKind::ThirdPartyApiUsage,
+            Service::Lambda,
+            &[],
+        );
+        ok_api.attr("provider", Some(serde_json::json!("openai")));
+        let mut acct = asset(
+            "aoai",
+            AssetKind::AiServiceAccount,
+            Service::CognitiveServices,
+            GOOD_TAGS,
+        );
+        acct.attr("public_network_access", Some(serde_json::json!("Enabled")));
+        acct.attr("local_auth_enabled", Some(serde_json::json!(true)));
+        let mut logging_off = asset(
+            "log-us",
+            AssetKind::ServiceConfiguration,
+            Service::Bedrock,
+            &[],
+        );
+        logging_off.attr("invocation_logging_enabled", Some(serde_json::json!(false)));
+        let mut logging_off_unused = logging_off.clone();
+        logging_off_unused.id = "log-eu".into();
+        logging_off_unused.region = Some("eu-west-1".into());
+        let agent = asset("agent", AssetKind::Agent, Service::BedrockAgent, GOOD_TAGS);
+        let cfg = PolicyConfig {
+            scope_regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            approved_providers: Some(vec!["openai".into()]),
+            ..Default::default()
+        };
+        let f = run(
+            vec![
+                out_of_scope,
+                api,
+                ok_api,
+                acct,
+                logging_off,
+                logging_off_unused,
+                agent,
+            ],
+            &cfg,
+            None,
+        );
+        assert!(fired(&f, "scope.outside_aims", "far"));
+        assert!(!fired(&f, "scope.outside_aims", "agent"));
+        assert!(fired(&f, "third_party.unapproved_provider", "usage"));
+        assert!(!fired(&f, "third_party.unapproved_provider", "usage-ok"));
+        assert!(fired(&f, "network.public_access", "aoai"));
+        assert!(fired(&f, "auth.key_based", "aoai"));
+        assert!(
+            fired(&f, "logging.invocation_logging_disabled", "log-us"),
+            "Bedrock is used in us-east-1"
+        );
+        assert!(
+            !fired(&f, "logging.invocation_logging_disabled", "log-eu"),
+            "no Bedrock use in eu-west-1"
+        );
+
+        let relaxed = PolicyConfig {
+            require_identity_auth: false,
+            approved_providers: None,
+            ..Default::default()
+        };
+        let mut acct = asset(
+            "aoai",
+            AssetKind::AiServiceAccount,
+            Service::CognitiveServices,
+            GOOD_TAGS,
+        );
+        acct.attr("local_auth_enabled", Some(serde_json::json!(true)));
+        let f = run(vec![acct], &relaxed, None);
+        assert!(!fired(&f, "auth.key_based", "aoai"));
+    }
+
+    #[test]
+    fn classification_rules() {
+        let mut model = asset("m", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
+        model.relate(RelationKind::TrainedOn, "pii-bucket");
+        let bucket = asset(
+            "pii-bucket",
+            AssetKind::Bucket,
+            Service::S3,
+            &[("classification", "PII")],
+        );
+        let mut raw = asset("raw", AssetKind::TrainingJob, Service::Sagemaker, GOOD_TAGS);
+        raw.relate(RelationKind::TrainedOn, "untagged");
+        let untagged = asset("untagged", AssetKind::Bucket, Service::S3, &[]);
+        let odd = asset(
+            "odd",
+            AssetKind::Bucket,
+            Service::S3,
+            &[("data-classification", "kinda-secret")],
+        );
+        let mut eu = asset("eu-ep", AssetKind::Endpoint, Service::Sagemaker, GOOD_TAGS);
+        eu.region = Some("eu-west-1".into());
+        eu.relate(RelationKind::Serves, "m");
+        let cfg = PolicyConfig {
+            data_residency_regions: vec!["us-east-1".into()],
+            ..Default::default()
+        };
+        let f = run(vec![model, bucket, raw, untagged, odd, eu], &cfg, None);
+        let below = f
+            .iter()
+            .find(|x| x.rule_id == "classification.declared_below_inherited" && x.asset_id == "m")
+            .expect("fires");
+        assert_eq!(below.evidence["declared"], "internal");
+        assert_eq!(below.evidence["inherited"], "restricted");
+        assert!(below.evidence["path"].contains("bucket pii-bucket"));
+        assert!(fired(
+            &f,
+            "classification.declared_below_inherited",
+            "eu-ep"
+        ));
+        assert!(fired(
+            &f,
+            "classification.unclassified_training_data",
+            "raw"
+        ));
+        assert!(!fired(&f, "classification.unclassified_training_data", "m"));
+        assert!(fired(&f, "classification.unknown_label", "odd"));
+        assert!(!fired(&f, "classification.unknown_label", "pii-bucket"));
+        assert!(fired(&f, "residency.outside_allowed_regions", "eu-ep"));
+        assert!(!fired(&f, "residency.outside_allowed_regions", "m"));
+    }
+}
