@@ -22,7 +22,7 @@ pub struct AwsConfig {
     /// External id for AssumeRole, when the role's trust policy demands one.
     pub external_id: Option<String>,
     pub session_name: String,
-    /// Attempts per API call (adaptive retry with backoff for throttling and 5xx).
+    /// Attempts per API call (standard retry: exponential backoff with jitter on throttling and 5xx).
     pub max_attempts: u32,
     /// Time limit for one API call including retries, in seconds.
     pub operation_timeout_secs: u64,

@@ -2,14 +2,15 @@
 //! AWS's own message, never a response body.
 
 use aimscope_core::{CollectError, ErrorKind};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// Converts an SDK error from `op` (e.g. `sagemaker:ListModels`).
-pub fn sdk_err<E, R>(op: &str, err: SdkError<E, R>) -> CollectError
+/// Converts an SDK error from `op` (e.g. `sagemaker:ListModels`). Never formats the raw
+/// response: its body may hold values the scanner must not repeat.
+pub fn sdk_err<E>(op: &str, err: SdkError<E, HttpResponse>) -> CollectError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     match &err {
         SdkError::ServiceError(se) => {

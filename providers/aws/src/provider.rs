@@ -49,7 +49,10 @@ impl AwsProvider {
 
     async fn base_config(&self) -> SdkConfig {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::adaptive().with_max_attempts(self.cfg.max_attempts.max(1)))
+            // Standard mode (exponential backoff with jitter on throttling and 5xx), not adaptive:
+            // adaptive's client-side rate limiter is shared per service and region, so one
+            // throttled account would slow every other account's calls to 0.5 requests/s.
+            .retry_config(RetryConfig::standard().with_max_attempts(self.cfg.max_attempts.max(1)))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(10))
