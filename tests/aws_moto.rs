@@ -16,7 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Collectors moto 5.2.1 cannot serve (not implemented, or Bedrock timestamps not in AWS's wire
 /// format); they are exercised by tests/aws_standin.rs.
-const NOT_IN_MOTO: &str = r#"["sagemaker.feature_groups", "bedrock.custom_models", "bedrock.customization_jobs",
+const NOT_IN_MOTO: &str = r#"["sagemaker.feature_groups", "sagemaker.inference_components", "bedrock.custom_models", "bedrock.customization_jobs",
   "bedrock.imported_models", "bedrock.provisioned_throughput", "bedrock.guardrails", "bedrock.inference_profiles",
   "bedrock.agents", "bedrock.knowledge_bases"]"#;
 

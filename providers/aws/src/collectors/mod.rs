@@ -15,9 +15,11 @@ mod bedrock_inference_profiles;
 mod bedrock_invocation_logging;
 mod bedrock_knowledge_bases;
 mod bedrock_provisioned_throughput;
+mod sagemaker_domains;
 mod sagemaker_endpoint_configs;
 mod sagemaker_endpoints;
 mod sagemaker_feature_groups;
+mod sagemaker_inference_components;
 mod sagemaker_model_packages;
 mod sagemaker_models;
 mod sagemaker_notebook_instances;
@@ -38,6 +40,8 @@ pub static ALL: &[&dyn Collector<AwsScope>] = &[
     &sagemaker_transform_jobs::TransformJobs,
     &sagemaker_pipelines::Pipelines,
     &sagemaker_feature_groups::FeatureGroups,
+    &sagemaker_domains::Domains,
+    &sagemaker_inference_components::InferenceComponents,
     &bedrock_custom_models::CustomModels,
     &bedrock_customization_jobs::CustomizationJobs,
     &bedrock_imported_models::ImportedModels,
