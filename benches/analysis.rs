@@ -27,10 +27,9 @@ fn synthetic(n: usize) -> Inventory {
             format!("bucket-{c}"),
         );
         if c % 3 == 0 {
-            bucket.tags.insert(
-                "data-classification".into(),
-                ["public", "internal", "pii", "confidential"][c % 4].into(),
-            );
+            bucket
+                .tags
+                .insert("data-classification".into(), ["public", "internal", "pii", "confidential"][c % 4].into());
         }
         let mut job = Asset::new(
             id("training-job"),
@@ -44,10 +43,7 @@ fn synthetic(n: usize) -> Inventory {
         job.relate(RelationKind::TrainedOn, bucket.id.clone());
         if c > 0 {
             // Shared data across chains: a second input from the previous chain's bucket.
-            job.relate(
-                RelationKind::TrainedOn,
-                format!("arn:aws:s3:::bucket-{}", c - 1),
-            );
+            job.relate(RelationKind::TrainedOn, format!("arn:aws:s3:::bucket-{}", c - 1));
         }
         let mut model = Asset::new(
             id("model"),
@@ -80,17 +76,13 @@ fn synthetic(n: usize) -> Inventory {
             format!("ep-{c}"),
         );
         ep.relate(RelationKind::Deploys, cfg.id.clone());
-        ep.tags
-            .insert("data-classification".into(), "internal".into());
+        ep.tags.insert("data-classification".into(), "internal".into());
         assets.extend([bucket, job, model, cfg, ep]);
     }
     let now = chrono::Utc::now();
     Inventory {
         schema_version: aimscope_core::SCHEMA_VERSION.into(),
-        tool: ToolInfo {
-            name: "bench".into(),
-            version: "0".into(),
-        },
+        tool: ToolInfo { name: "bench".into(), version: "0".into() },
         run: RunInfo {
             id: "bench".into(),
             started_at: now,
@@ -114,11 +106,7 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn median_run(n: usize, runs: usize) -> (Duration, usize) {
-    let (keys, scale, policy) = (
-        TagKeys::default(),
-        ClassificationConfig::default(),
-        PolicyConfig::default(),
-    );
+    let (keys, scale, policy) = (TagKeys::default(), ClassificationConfig::default(), PolicyConfig::default());
     let mut times = Vec::new();
     let mut findings = 0;
     for _ in 0..runs {
@@ -133,24 +121,12 @@ fn median_run(n: usize, runs: usize) -> (Duration, usize) {
 }
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     let (small, _) = median_run(100_000, runs);
-    println!(
-        "analysis 100k assets: median {:.3}s over {runs} runs",
-        small.as_secs_f64()
-    );
+    println!("analysis 100k assets: median {:.3}s over {runs} runs", small.as_secs_f64());
     let (large, findings) = median_run(1_000_000, runs);
-    println!(
-        "analysis 1M assets:   median {:.3}s over {runs} runs ({findings} findings)",
-        large.as_secs_f64()
-    );
-    println!(
-        "ratio 1M/100k: {:.1} (linear ≈ 10)",
-        large.as_secs_f64() / small.as_secs_f64()
-    );
+    println!("analysis 1M assets:   median {:.3}s over {runs} runs ({findings} findings)", large.as_secs_f64());
+    println!("ratio 1M/100k: {:.1} (linear ≈ 10)", large.as_secs_f64() / small.as_secs_f64());
     println!("per asset: {:.2} µs", large.as_secs_f64() * 1e6 / 1e6);
     if let Some(rss) = peak_rss_mib() {
         println!("peak RSS (inventory + analysis): {rss:.0} MiB");

@@ -4,9 +4,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use aimscope_core::{
-    Cloud, Coverage, CoverageStatus, Inventory, RunInfo, SCHEMA_VERSION, Severity, ToolInfo,
-};
+use aimscope_core::detect::Catalogue;
+use aimscope_core::{Cloud, Coverage, CoverageStatus, Inventory, RunInfo, SCHEMA_VERSION, Severity, ToolInfo};
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command, ConfigCommand, LogFormat, ScanArgs};
@@ -38,13 +37,9 @@ pub fn init_logging(cli: &Cli) {
         }
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match cli.log_format {
-        LogFormat::Human => builder
-            .with_ansi(std::io::stderr().is_terminal())
-            .try_init(),
+        LogFormat::Human => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
 }
@@ -60,10 +55,7 @@ pub async fn main(cli: Cli) -> Exit {
             Ok(_) => {
                 eprintln!(
                     "config ok: {}",
-                    config
-                        .as_deref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or("(defaults)".into())
+                    config.as_deref().map(|p| p.display().to_string()).unwrap_or("(defaults)".into())
                 );
                 Exit::Ok
             }
@@ -85,10 +77,7 @@ fn config_init(path: &std::path::Path, force: bool) -> Exit {
         return Exit::Ok;
     }
     if path.exists() && !force {
-        eprintln!(
-            "error: {} exists (use --force to overwrite)",
-            path.display()
-        );
+        eprintln!("error: {} exists (use --force to overwrite)", path.display());
         return Exit::Usage;
     }
     match crate::sink::file::write_atomic(path, EXAMPLE.as_bytes()) {
@@ -123,6 +112,7 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
         })?;
         cfg.policy = policy;
     }
+    catalogue(&cfg)?;
     if let Some(reg) = &cfg.policy.register {
         Register::load(reg).map_err(|e| {
             eprintln!("error: {e}");
@@ -132,35 +122,44 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
     Ok(cfg)
 }
 
+/// The outside-AI catalogue: built in, or with the user's file applied. Built once per process
+/// and shared by every scope, hence `'static`.
+fn catalogue(cfg: &Config) -> Result<&'static Catalogue, Exit> {
+    let Some(path) = &cfg.third_party.catalogue else {
+        return Ok(Catalogue::builtin());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read catalogue {}: {e}", path.display());
+        Exit::Config
+    })?;
+    let cat = Catalogue::with_overrides(&text).map_err(|e| {
+        eprintln!("error: invalid catalogue {}: {e}", path.display());
+        Exit::Config
+    })?;
+    Ok(Box::leak(Box::new(cat)))
+}
+
 async fn scan(args: ScanArgs) -> Exit {
     let mut cfg = match load_config(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let catalogue = match catalogue(&cfg) {
         Ok(c) => c,
         Err(code) => return code,
     };
     if let Some(r) = args.register {
         cfg.policy.register = Some(r);
     }
-    let register = match cfg
-        .policy
-        .register
-        .as_deref()
-        .map(Register::load)
-        .transpose()
-    {
+    let register = match cfg.policy.register.as_deref().map(Register::load).transpose() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Config;
         }
     };
-    let out: Option<PathBuf> = args
-        .out
-        .or(cfg.output.path.clone())
-        .filter(|p| p.as_os_str() != "-");
-    let sink = FileSink {
-        path: out,
-        format: args.format.unwrap_or(cfg.output.format),
-    };
+    let out: Option<PathBuf> = args.out.or(cfg.output.path.clone()).filter(|p| p.as_os_str() != "-");
+    let sink = FileSink { path: out, format: args.format.unwrap_or(cfg.output.format) };
     let sinks: Vec<Box<dyn Sink>> = vec![Box::new(sink)];
     for s in &sinks {
         if let Err(e) = s.healthcheck().await {
@@ -172,14 +171,12 @@ async fn scan(args: ScanArgs) -> Exit {
     let selected: Vec<Cloud> = if !args.provider.is_empty() {
         args.provider.clone()
     } else {
-        cfg.providers
-            .clone()
-            .unwrap_or_else(crate::providers::built_in)
+        cfg.providers.clone().unwrap_or_else(crate::providers::built_in)
     };
     let mut providers = Vec::new();
     let mut unavailable = Vec::new();
     for cloud in dedup(selected.clone()) {
-        match crate::providers::build(cloud, &cfg) {
+        match crate::providers::build(cloud, &cfg, catalogue) {
             Ok(p) => providers.push(p),
             Err(reason) => {
                 tracing::warn!(%cloud, "skipped: {reason}");
@@ -210,10 +207,7 @@ async fn scan(args: ScanArgs) -> Exit {
 
     let mut inv = Inventory {
         schema_version: SCHEMA_VERSION.into(),
-        tool: ToolInfo {
-            name: "aimscope".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
+        tool: ToolInfo { name: "aimscope".into(), version: env!("CARGO_PKG_VERSION").into() },
         run: RunInfo {
             id: uuid::Uuid::new_v4().to_string(),
             started_at,
@@ -227,13 +221,7 @@ async fn scan(args: ScanArgs) -> Exit {
         coverage,
         dangling_references: Vec::new(),
     };
-    crate::analysis::analyze(
-        &mut inv,
-        &cfg.tags,
-        &cfg.classification,
-        &cfg.policy,
-        register.as_ref(),
-    );
+    crate::analysis::analyze(&mut inv, &cfg.tags, &cfg.classification, &cfg.policy, register.as_ref());
 
     for s in &sinks {
         if let Err(e) = s.write(&inv).await {
@@ -274,15 +262,9 @@ fn summarize(inv: &Inventory) {
             (Some(a), None) => format!("{}:{a}", g.cloud),
             _ => g.cloud.to_string(),
         };
-        let status = serde_json::to_value(g.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        eprintln!(
-            "not seen: {scope} {} ({status}): {}",
-            g.collector,
-            g.error.as_deref().unwrap_or("")
-        );
+        let status =
+            serde_json::to_value(g.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        eprintln!("not seen: {scope} {} ({status}): {}", g.collector, g.error.as_deref().unwrap_or(""));
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Config {
     pub classification: ClassificationConfig,
     #[serde(default)]
     pub policy: PolicyConfig,
+    #[serde(default)]
+    pub third_party: ThirdPartyConfig,
     /// A separate policy file (same keys as `[policy]`), replacing the inline table.
     #[serde(default)]
     pub policy_file: Option<PathBuf>,
@@ -48,6 +50,15 @@ impl Default for Config {
         // An empty document is the default config; parsing it keeps one source of defaults.
         toml::from_str("").unwrap_or_else(|e| unreachable!("empty config must parse: {e}"))
     }
+}
+
+/// The `[third_party]` table: detection of outside AI services.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThirdPartyConfig {
+    /// A catalogue file (same format as config/ai-services.toml) whose providers replace the
+    /// built-in ones by id or add new ones.
+    pub catalogue: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -98,10 +109,7 @@ pub struct OutputConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("invalid config {origin}: {message}")]
     Invalid { origin: String, message: String },
 }
@@ -111,10 +119,7 @@ impl Config {
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         let (text, origin) = match path {
             Some(p) => (
-                std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
-                    path: p.to_owned(),
-                    source,
-                })?,
+                std::fs::read_to_string(p).map_err(|source| ConfigError::Read { path: p.to_owned(), source })?,
                 p.display().to_string(),
             ),
             None => (String::new(), "(defaults)".to_owned()),
@@ -128,30 +133,20 @@ impl Config {
         origin: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let invalid = |message: String| ConfigError::Invalid {
-            origin: origin.to_owned(),
-            message,
-        };
+        let invalid = |message: String| ConfigError::Invalid { origin: origin.to_owned(), message };
         let mut doc: toml::Table = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let overrides: BTreeMap<String, String> = env
-            .into_iter()
-            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
-            .collect();
+        let overrides: BTreeMap<String, String> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
         for (key, value) in &overrides {
             apply_override(&mut doc, key, value).map_err(invalid)?;
         }
-        let cfg: Config = doc
-            .try_into()
-            .map_err(|e: toml::de::Error| invalid(e.to_string()))?;
+        let cfg: Config = doc.try_into().map_err(|e: toml::de::Error| invalid(e.to_string()))?;
         cfg.validate().map_err(invalid)?;
         Ok(cfg)
     }
 
     fn validate(&self) -> Result<(), String> {
         if self.scan.concurrency == 0 || self.scan.per_scope_concurrency == 0 {
-            return Err(
-                "scan.concurrency and scan.per_scope_concurrency must be at least 1".into(),
-            );
+            return Err("scan.concurrency and scan.per_scope_concurrency must be at least 1".into());
         }
         if self.scan.collector_timeout_secs == 0 {
             return Err("scan.collector_timeout_secs must be at least 1".into());
@@ -163,10 +158,7 @@ impl Config {
 }
 
 fn apply_override(doc: &mut toml::Table, key: &str, value: &str) -> Result<(), String> {
-    let path: Vec<String> = key[ENV_PREFIX.len()..]
-        .split("__")
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
+    let path: Vec<String> = key[ENV_PREFIX.len()..].split("__").map(|s| s.to_ascii_lowercase()).collect();
     if path.iter().any(String::is_empty) {
         return Err(format!("environment override {key}: empty key segment"));
     }
@@ -175,17 +167,11 @@ fn apply_override(doc: &mut toml::Table, key: &str, value: &str) -> Result<(), S
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(value.to_owned()));
-    let (last, parents) = path
-        .split_last()
-        .ok_or_else(|| format!("environment override {key}: no key"))?;
+    let (last, parents) = path.split_last().ok_or_else(|| format!("environment override {key}: no key"))?;
     let mut table = doc;
     for p in parents {
-        let entry = table
-            .entry(p.clone())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        table = entry
-            .as_table_mut()
-            .ok_or_else(|| format!("environment override {key}: `{p}` is not a table"))?;
+        let entry = table.entry(p.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        table = entry.as_table_mut().ok_or_else(|| format!("environment override {key}: `{p}` is not a table"))?;
     }
     table.insert(last.clone(), parsed);
     Ok(())
@@ -206,10 +192,7 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named() {
-        let err = parse("[scan]\nconcurency = 3\n")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = parse("[scan]\nconcurency = 3\n").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("concurency"), "{err}");
         assert!(err.contains("test.toml"), "{err}");
     }
@@ -229,17 +212,8 @@ mod tests {
         let cfg = Config::parse("", "t", env).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(cfg.scan.concurrency, 3);
         assert_eq!(cfg.output.format, Format::Jsonl);
-        let bad = Config::parse(
-            "",
-            "t",
-            vec![("AIMSCOPE__SCAN__NOPE".to_owned(), "1".to_owned())],
-        );
-        assert!(
-            bad.err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-                .contains("nope")
-        );
+        let bad = Config::parse("", "t", vec![("AIMSCOPE__SCAN__NOPE".to_owned(), "1".to_owned())]);
+        assert!(bad.err().map(|e| e.to_string()).unwrap_or_default().contains("nope"));
     }
 
     #[test]

@@ -5,10 +5,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = aimscope::cli::Cli::parse();
     aimscope::app::init_logging(&cli);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -40,9 +40,7 @@ impl Default for PolicyConfig {
     fn default() -> Self {
         PolicyConfig {
             register: None,
-            required_tags: ["owner", "ai_system_id", "classification"]
-                .map(String::from)
-                .to_vec(),
+            required_tags: ["owner", "ai_system_id", "classification"].map(String::from).to_vec(),
             approved_providers: None,
             scope_accounts: vec![],
             scope_regions: vec![],
@@ -66,10 +64,7 @@ impl PolicyConfig {
         for id in self.rules.keys() {
             if !RULES.iter().any(|r| r.id == id) {
                 let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-                return Err(format!(
-                    "policy.rules: unknown rule `{id}` (known: {})",
-                    known.join(", ")
-                ));
+                return Err(format!("policy.rules: unknown rule `{id}` (known: {})", known.join(", ")));
             }
         }
         Ok(())
@@ -95,14 +90,7 @@ struct Hit {
 }
 
 fn hit(asset: usize, message: String, evidence: &[(&str, String)]) -> Hit {
-    Hit {
-        asset,
-        message,
-        evidence: evidence
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    }
+    Hit { asset, message, evidence: evidence.iter().map(|(k, v)| (k.to_string(), v.clone())).collect() }
 }
 
 /// Everything a rule may read.
@@ -228,10 +216,7 @@ pub fn evaluate(cx: &PolicyContext, cfg: &PolicyConfig) -> Vec<Finding> {
 }
 
 fn ai_assets<'a>(cx: &'a PolicyContext) -> impl Iterator<Item = (usize, &'a Asset)> {
-    cx.assets
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind.is_ai() && a.kind != AssetKind::FoundationModel)
+    cx.assets.iter().enumerate().filter(|(_, a)| a.kind.is_ai() && a.kind != AssetKind::FoundationModel)
 }
 
 fn check_register(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
@@ -241,11 +226,7 @@ fn check_register(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
         if !reg.contains(&a.id, sys) {
             hits.push(hit(
                 i,
-                format!(
-                    "{} `{}` is not in the sanctioned AI register",
-                    kind_name(a.kind),
-                    a.name
-                ),
+                format!("{} `{}` is not in the sanctioned AI register", kind_name(a.kind), a.name),
                 &[("ai_system_id", sys.unwrap_or("(none)").to_owned())],
             ));
         }
@@ -254,26 +235,15 @@ fn check_register(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
 
 fn check_model_registry(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
     for (i, a) in cx.assets.iter().enumerate() {
-        if a.attributes
-            .get("in_model_registry")
-            .and_then(|v| v.as_bool())
-            == Some(false)
-        {
-            hits.push(hit(
-                i,
-                format!("model `{}` is not registered in the model registry", a.name),
-                &[],
-            ));
+        if a.attributes.get("in_model_registry").and_then(|v| v.as_bool()) == Some(false) {
+            hits.push(hit(i, format!("model `{}` is not registered in the model registry", a.name), &[]));
         }
     }
 }
 
 fn check_required_tags(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) {
     for (i, a) in ai_assets(cx) {
-        if matches!(
-            a.kind,
-            AssetKind::ThirdPartyApiUsage | AssetKind::ApiEnablement
-        ) {
+        if matches!(a.kind, AssetKind::ThirdPartyApiUsage | AssetKind::ApiEnablement) {
             continue; // evidence records carry no tags of their own
         }
         let missing: Vec<&str> = cfg
@@ -293,12 +263,7 @@ fn check_required_tags(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hi
         if !missing.is_empty() {
             hits.push(hit(
                 i,
-                format!(
-                    "{} `{}` lacks required tags: {}",
-                    kind_name(a.kind),
-                    a.name,
-                    missing.join(", ")
-                ),
+                format!("{} `{}` lacks required tags: {}", kind_name(a.kind), a.name, missing.join(", ")),
                 &[("missing", missing.join(","))],
             ));
         }
@@ -309,9 +274,7 @@ fn check_scope(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) {
     for (i, a) in ai_assets(cx) {
         let acct_ok = cfg.scope_accounts.is_empty() || cfg.scope_accounts.contains(&a.account);
         let region_ok = cfg.scope_regions.is_empty()
-            || a.region
-                .as_ref()
-                .is_none_or(|r| cfg.scope_regions.iter().any(|s| s.eq_ignore_ascii_case(r)));
+            || a.region.as_ref().is_none_or(|r| cfg.scope_regions.iter().any(|s| s.eq_ignore_ascii_case(r)));
         if !(acct_ok && region_ok) {
             hits.push(hit(
                 i,
@@ -322,10 +285,7 @@ fn check_scope(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) {
                     a.account,
                     a.region.as_deref().unwrap_or("global")
                 ),
-                &[
-                    ("account", a.account.clone()),
-                    ("region", a.region.clone().unwrap_or_default()),
-                ],
+                &[("account", a.account.clone()), ("region", a.region.clone().unwrap_or_default())],
             ));
         }
     }
@@ -335,17 +295,8 @@ fn check_approved_providers(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut V
     let Some(approved) = &cfg.approved_providers else {
         return;
     };
-    for (i, a) in cx
-        .assets
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.kind == AssetKind::ThirdPartyApiUsage)
-    {
-        let provider = a
-            .attributes
-            .get("provider")
-            .and_then(|v| v.as_str())
-            .unwrap_or("unknown");
+    for (i, a) in cx.assets.iter().enumerate().filter(|(_, a)| a.kind == AssetKind::ThirdPartyApiUsage) {
+        let provider = a.attributes.get("provider").and_then(|v| v.as_str()).unwrap_or("unknown");
         if !approved.iter().any(|p| p.eq_ignore_ascii_case(provider)) {
             hits.push(hit(
                 i,
@@ -361,18 +312,14 @@ fn check_invocation_logging(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec
         .assets
         .iter()
         .filter(|a| {
-            matches!(a.service, Service::Bedrock | Service::BedrockAgent)
-                && a.kind != AssetKind::ServiceConfiguration
+            matches!(a.service, Service::Bedrock | Service::BedrockAgent) && a.kind != AssetKind::ServiceConfiguration
         })
         .map(|a| (a.account.as_str(), a.region.as_deref()))
         .collect();
     for (i, a) in cx.assets.iter().enumerate() {
         if a.service == Service::Bedrock
             && a.kind == AssetKind::ServiceConfiguration
-            && a.attributes
-                .get("invocation_logging_enabled")
-                .and_then(|v| v.as_bool())
-                == Some(false)
+            && a.attributes.get("invocation_logging_enabled").and_then(|v| v.as_bool()) == Some(false)
             && used.contains(&(a.account.as_str(), a.region.as_deref()))
         {
             hits.push(hit(
@@ -390,19 +337,12 @@ fn check_invocation_logging(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec
 
 fn check_public_access(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
     for (i, a) in ai_assets(cx) {
-        if let Some(v) = a
-            .attributes
-            .get("public_network_access")
-            .and_then(|v| v.as_str())
+        if let Some(v) = a.attributes.get("public_network_access").and_then(|v| v.as_str())
             && v.eq_ignore_ascii_case("enabled")
         {
             hits.push(hit(
                 i,
-                format!(
-                    "{} `{}` allows public network access",
-                    kind_name(a.kind),
-                    a.name
-                ),
+                format!("{} `{}` allows public network access", kind_name(a.kind), a.name),
                 &[("public_network_access", v.to_owned())],
             ));
         }
@@ -414,11 +354,7 @@ fn check_key_auth(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) {
         return;
     }
     for (i, a) in ai_assets(cx) {
-        if a.attributes
-            .get("local_auth_enabled")
-            .and_then(|v| v.as_bool())
-            == Some(true)
-        {
+        if a.attributes.get("local_auth_enabled").and_then(|v| v.as_bool()) == Some(true) {
             hits.push(hit(
                 i,
                 format!(
@@ -437,11 +373,7 @@ fn check_declared_below(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit
         if let (Some(d), Some(e)) = (cx.inheritance.declared[i], cx.inheritance.rank[i])
             && d < e
         {
-            let why = a
-                .effective_classification
-                .as_ref()
-                .map(|c| c.explanation.clone())
-                .unwrap_or_default();
+            let why = a.effective_classification.as_ref().map(|c| c.explanation.clone()).unwrap_or_default();
             hits.push(hit(
                 i,
                 format!(
@@ -451,43 +383,26 @@ fn check_declared_below(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit
                     cx.scale.name(d),
                     cx.scale.name(e)
                 ),
-                &[
-                    ("declared", cx.scale.name(d).to_owned()),
-                    ("inherited", cx.scale.name(e).to_owned()),
-                    ("path", why),
-                ],
+                &[("declared", cx.scale.name(d).to_owned()), ("inherited", cx.scale.name(e).to_owned()), ("path", why)],
             ));
         }
     }
 }
 
 fn check_unclassified_training(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
-    let index: BTreeMap<&str, usize> = cx
-        .assets
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = cx.assets.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     for (i, a) in ai_assets(cx) {
         let unclassified: Vec<&str> = a
             .relations
             .iter()
             .filter(|r| r.kind == RelationKind::TrainedOn)
-            .filter(|r| {
-                index
-                    .get(r.target.as_str())
-                    .is_none_or(|&j| cx.inheritance.rank[j].is_none())
-            })
+            .filter(|r| index.get(r.target.as_str()).is_none_or(|&j| cx.inheritance.rank[j].is_none()))
             .map(|r| r.target.as_str())
             .collect();
         if !unclassified.is_empty() {
             hits.push(hit(
                 i,
-                format!(
-                    "{} `{}` was trained on data with no classification",
-                    kind_name(a.kind),
-                    a.name
-                ),
+                format!("{} `{}` was trained on data with no classification", kind_name(a.kind), a.name),
                 &[("data", unclassified.join(","))],
             ));
         }
@@ -501,11 +416,7 @@ fn check_unknown_label(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>
         {
             hits.push(hit(
                 i,
-                format!(
-                    "classification `{raw}` on `{}` is not on the scale ({})",
-                    a.name,
-                    cx.scale.levels.join(" < ")
-                ),
+                format!("classification `{raw}` on `{}` is not on the scale ({})", a.name, cx.scale.levels.join(" < ")),
                 &[("value", raw.clone())],
             ));
         }
@@ -522,10 +433,7 @@ fn check_residency(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) 
     for (i, a) in ai_assets(cx) {
         if let (Some(rank), Some(region)) = (cx.inheritance.rank[i], &a.region)
             && rank >= min
-            && !cfg
-                .data_residency_regions
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(region))
+            && !cfg.data_residency_regions.iter().any(|r| r.eq_ignore_ascii_case(region))
         {
             hits.push(hit(
                 i,
@@ -535,20 +443,14 @@ fn check_residency(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) 
                     a.name,
                     cx.scale.name(rank)
                 ),
-                &[
-                    ("region", region.clone()),
-                    ("level", cx.scale.name(rank).to_owned()),
-                ],
+                &[("region", region.clone()), ("level", cx.scale.name(rank).to_owned())],
             ));
         }
     }
 }
 
 fn kind_name(k: AssetKind) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-        .unwrap_or_default()
+    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
 }
 
 /// The sanctioned AI register: resource ids and AI-system ids the organisation knows about.
@@ -571,39 +473,28 @@ impl Register {
     /// Reads a CSV (header row; columns such as `id`, `arn`, `ai_system_id`) or JSON (an array of
     /// objects with those keys, or `{"items": [...]}`) export.
     pub fn load(path: &Path) -> Result<Register, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read register {}: {e}", path.display()))?;
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read register {}: {e}", path.display()))?;
+        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
             || text.trim_start().starts_with(['[', '{']);
         let rows: Vec<BTreeMap<String, String>> = if is_json {
-            let v: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| format!("register {}: invalid JSON: {e}", path.display()))?;
+            let v: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("register {}: invalid JSON: {e}", path.display()))?;
             let items = match &v {
                 serde_json::Value::Array(a) => a.clone(),
                 serde_json::Value::Object(o) => o
                     .values()
                     .find_map(|x| x.as_array().cloned())
-                    .ok_or_else(|| {
-                        format!("register {}: expected an array of objects", path.display())
-                    })?,
+                    .ok_or_else(|| format!("register {}: expected an array of objects", path.display()))?,
                 _ => {
-                    return Err(format!(
-                        "register {}: expected an array of objects",
-                        path.display()
-                    ));
+                    return Err(format!("register {}: expected an array of objects", path.display()));
                 }
             };
             items
                 .iter()
                 .filter_map(|i| i.as_object())
                 .map(|o| {
-                    o.iter()
-                        .filter_map(|(k, v)| {
-                            v.as_str().map(|s| (k.to_ascii_lowercase(), s.to_owned()))
-                        })
-                        .collect()
+                    o.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.to_ascii_lowercase(), s.to_owned()))).collect()
                 })
                 .collect()
         } else {
@@ -617,13 +508,7 @@ impl Register {
             let mut rows = Vec::new();
             for rec in rdr.records() {
                 let rec = rec.map_err(|e| format!("register {}: {e}", path.display()))?;
-                rows.push(
-                    headers
-                        .iter()
-                        .cloned()
-                        .zip(rec.iter().map(|s| s.trim().to_owned()))
-                        .collect(),
-                );
+                rows.push(headers.iter().cloned().zip(rec.iter().map(|s| s.trim().to_owned())).collect());
             }
             rows
         };
@@ -659,36 +544,19 @@ mod tests {
     use aimscope_core::{Cloud, Inventory, RunInfo, ToolInfo};
 
     fn asset(id: &str, kind: AssetKind, service: Service, tags: &[(&str, &str)]) -> Asset {
-        let mut a = Asset::new(
-            id,
-            Cloud::Aws,
-            "111",
-            Some("us-east-1".into()),
-            kind,
-            service,
-            id,
-        );
-        a.tags = tags
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut a = Asset::new(id, Cloud::Aws, "111", Some("us-east-1".into()), kind, service, id);
+        a.tags = tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         a
     }
 
-    const GOOD_TAGS: &[(&str, &str)] = &[
-        ("owner", "ml"),
-        ("ai-system-id", "AIS-1"),
-        ("data-classification", "internal"),
-    ];
+    const GOOD_TAGS: &[(&str, &str)] =
+        &[("owner", "ml"), ("ai-system-id", "AIS-1"), ("data-classification", "internal")];
 
     fn run(assets: Vec<Asset>, cfg: &PolicyConfig, register: Option<&Register>) -> Vec<Finding> {
         let now = chrono::Utc::now();
         let mut inv = Inventory {
             schema_version: "1".into(),
-            tool: ToolInfo {
-                name: "t".into(),
-                version: "t".into(),
-            },
+            tool: ToolInfo { name: "t".into(), version: "t".into() },
             run: RunInfo {
                 id: "r".into(),
                 started_at: now,
@@ -702,34 +570,23 @@ mod tests {
             coverage: vec![],
             dangling_references: vec![],
         };
-        analysis::analyze(
-            &mut inv,
-            &TagKeys::default(),
-            &ClassificationConfig::default(),
-            cfg,
-            register,
-        )
+        analysis::analyze(&mut inv, &TagKeys::default(), &ClassificationConfig::default(), cfg, register)
     }
 
     fn fired(findings: &[Finding], rule: &str, asset: &str) -> bool {
-        findings
-            .iter()
-            .any(|f| f.rule_id == rule && f.asset_id == asset)
+        findings.iter().any(|f| f.rule_id == rule && f.asset_id == asset)
     }
 
     #[test]
     fn shipped_policy_file_is_the_defaults() {
-        let cfg: PolicyConfig =
-            toml::from_str(include_str!("../config/policy.toml")).expect("parses");
+        let cfg: PolicyConfig = toml::from_str(include_str!("../config/policy.toml")).expect("parses");
         cfg.validate().expect("valid");
         assert_eq!(cfg.rules.len(), RULES.len());
         for r in RULES {
             assert_eq!(cfg.rules[r.id].severity, Some(r.severity), "{}", r.id);
         }
-        let bad = PolicyConfig {
-            rules: BTreeMap::from([("no.such".into(), RuleOverride::default())]),
-            ..Default::default()
-        };
+        let bad =
+            PolicyConfig { rules: BTreeMap::from([("no.such".into(), RuleOverride::default())]), ..Default::default() };
         assert!(bad.validate().is_err());
     }
 
@@ -738,31 +595,17 @@ mod tests {
         let f = run(
             vec![
                 asset("tagged", AssetKind::Model, Service::Sagemaker, GOOD_TAGS),
-                asset(
-                    "bare",
-                    AssetKind::Endpoint,
-                    Service::Sagemaker,
-                    &[("Owner", "x")],
-                ),
+                asset("bare", AssetKind::Endpoint, Service::Sagemaker, &[("Owner", "x")]),
                 asset("data", AssetKind::Bucket, Service::S3, &[]),
             ],
             &PolicyConfig::default(),
             None,
         );
         assert!(!fired(&f, "tags.missing_required", "tagged"));
-        let bare = f
-            .iter()
-            .find(|x| x.asset_id == "bare" && x.rule_id == "tags.missing_required")
-            .expect("fires");
-        assert_eq!(
-            bare.evidence["missing"], "ai_system_id,classification",
-            "tag keys match case-insensitively"
-        );
+        let bare = f.iter().find(|x| x.asset_id == "bare" && x.rule_id == "tags.missing_required").expect("fires");
+        assert_eq!(bare.evidence["missing"], "ai_system_id,classification", "tag keys match case-insensitively");
         assert_eq!(bare.controls, ["A.3.2", "A.4.2"]);
-        assert!(
-            !fired(&f, "tags.missing_required", "data"),
-            "data is not an AI asset"
-        );
+        assert!(!fired(&f, "tags.missing_required", "data"), "data is not an AI asset");
     }
 
     #[test]
@@ -774,12 +617,7 @@ mod tests {
         let f = run(
             vec![
                 asset("known-by-id", AssetKind::Model, Service::Sagemaker, &[]),
-                asset(
-                    "known-by-tag",
-                    AssetKind::Model,
-                    Service::Sagemaker,
-                    &[("ai-system-id", "ais-7")],
-                ),
+                asset("known-by-tag", AssetKind::Model, Service::Sagemaker, &[("ai-system-id", "ais-7")]),
                 asset("shadow", AssetKind::Model, Service::Sagemaker, &[]),
             ],
             &PolicyConfig::default(),
@@ -790,51 +628,22 @@ mod tests {
         assert!(fired(&f, "register.unregistered", "shadow"));
 
         let json = dir.path().join("reg.json");
-        std::fs::write(
-            &json,
-            r#"{"items": [{"resource_id": "a"}, {"ai_system_id": "S"}]}"#,
-        )
-        .expect("write");
+        std::fs::write(&json, r#"{"items": [{"resource_id": "a"}, {"ai_system_id": "S"}]}"#).expect("write");
         assert!(Register::load(&json).expect("json").contains("A", None));
         std::fs::write(&json, r#"{"items": [{"unrelated": "a"}]}"#).expect("write");
-        assert!(
-            Register::load(&json).is_err(),
-            "a register with no usable column is an error"
-        );
+        assert!(Register::load(&json).is_err(), "a register with no usable column is an error");
         assert!(Register::load(&dir.path().join("missing.csv")).is_err());
     }
 
     #[test]
     fn rules_can_be_disabled_and_reseveritied() {
         let mut cfg = PolicyConfig::default();
-        cfg.rules.insert(
-            "tags.missing_required".into(),
-            RuleOverride {
-                enabled: None,
-                severity: Some(Severity::Critical),
-            },
-        );
-        let f = run(
-            vec![asset("m", AssetKind::Model, Service::Sagemaker, &[])],
-            &cfg,
-            None,
-        );
-        assert!(
-            f.iter()
-                .any(|x| x.rule_id == "tags.missing_required" && x.severity == Severity::Critical)
-        );
-        cfg.rules.insert(
-            "tags.missing_required".into(),
-            RuleOverride {
-                enabled: Some(false),
-                severity: None,
-            },
-        );
-        let f = run(
-            vec![asset("m", AssetKind::Model, Service::Sagemaker, &[])],
-            &cfg,
-            None,
-        );
+        cfg.rules
+            .insert("tags.missing_required".into(), RuleOverride { enabled: None, severity: Some(Severity::Critical) });
+        let f = run(vec![asset("m", AssetKind::Model, Service::Sagemaker, &[])], &cfg, None);
+        assert!(f.iter().any(|x| x.rule_id == "tags.missing_required" && x.severity == Severity::Critical));
+        cfg.rules.insert("tags.missing_required".into(), RuleOverride { enabled: Some(false), severity: None });
+        let f = run(vec![asset("m", AssetKind::Model, Service::Sagemaker, &[])], &cfg, None);
         assert!(!f.iter().any(|x| x.rule_id == "tags.missing_required"));
     }
 
@@ -844,27 +653,12 @@ mod tests {
         out_of_scope.region = Some("ap-south-1".into());
         let mut api = asset("usage", AssetKind::ThirdPartyApiUsage, Service::Lambda, &[]);
         api.attr("provider", Some(serde_json::json!("deepseek")));
-        let mut ok_api = asset(
-            "usage-ok",
-            AssetKind::ThirdPartyApiUsage,
-            Service::Lambda,
-            &[],
-        );
+        let mut ok_api = asset("usage-ok", AssetKind::ThirdPartyApiUsage, Service::Lambda, &[]);
         ok_api.attr("provider", Some(serde_json::json!("openai")));
-        let mut acct = asset(
-            "aoai",
-            AssetKind::AiServiceAccount,
-            Service::CognitiveServices,
-            GOOD_TAGS,
-        );
+        let mut acct = asset("aoai", AssetKind::AiServiceAccount, Service::CognitiveServices, GOOD_TAGS);
         acct.attr("public_network_access", Some(serde_json::json!("Enabled")));
         acct.attr("local_auth_enabled", Some(serde_json::json!(true)));
-        let mut logging_off = asset(
-            "log-us",
-            AssetKind::ServiceConfiguration,
-            Service::Bedrock,
-            &[],
-        );
+        let mut logging_off = asset("log-us", AssetKind::ServiceConfiguration, Service::Bedrock, &[]);
         logging_off.attr("invocation_logging_enabled", Some(serde_json::json!(false)));
         let mut logging_off_unused = logging_off.clone();
         logging_off_unused.id = "log-eu".into();
@@ -875,45 +669,18 @@ mod tests {
             approved_providers: Some(vec!["openai".into()]),
             ..Default::default()
         };
-        let f = run(
-            vec![
-                out_of_scope,
-                api,
-                ok_api,
-                acct,
-                logging_off,
-                logging_off_unused,
-                agent,
-            ],
-            &cfg,
-            None,
-        );
+        let f = run(vec![out_of_scope, api, ok_api, acct, logging_off, logging_off_unused, agent], &cfg, None);
         assert!(fired(&f, "scope.outside_aims", "far"));
         assert!(!fired(&f, "scope.outside_aims", "agent"));
         assert!(fired(&f, "third_party.unapproved_provider", "usage"));
         assert!(!fired(&f, "third_party.unapproved_provider", "usage-ok"));
         assert!(fired(&f, "network.public_access", "aoai"));
         assert!(fired(&f, "auth.key_based", "aoai"));
-        assert!(
-            fired(&f, "logging.invocation_logging_disabled", "log-us"),
-            "Bedrock is used in us-east-1"
-        );
-        assert!(
-            !fired(&f, "logging.invocation_logging_disabled", "log-eu"),
-            "no Bedrock use in eu-west-1"
-        );
+        assert!(fired(&f, "logging.invocation_logging_disabled", "log-us"), "Bedrock is used in us-east-1");
+        assert!(!fired(&f, "logging.invocation_logging_disabled", "log-eu"), "no Bedrock use in eu-west-1");
 
-        let relaxed = PolicyConfig {
-            require_identity_auth: false,
-            approved_providers: None,
-            ..Default::default()
-        };
-        let mut acct = asset(
-            "aoai",
-            AssetKind::AiServiceAccount,
-            Service::CognitiveServices,
-            GOOD_TAGS,
-        );
+        let relaxed = PolicyConfig { require_identity_auth: false, approved_providers: None, ..Default::default() };
+        let mut acct = asset("aoai", AssetKind::AiServiceAccount, Service::CognitiveServices, GOOD_TAGS);
         acct.attr("local_auth_enabled", Some(serde_json::json!(true)));
         let f = run(vec![acct], &relaxed, None);
         assert!(!fired(&f, "auth.key_based", "aoai"));
@@ -923,28 +690,15 @@ mod tests {
     fn classification_rules() {
         let mut model = asset("m", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
         model.relate(RelationKind::TrainedOn, "pii-bucket");
-        let bucket = asset(
-            "pii-bucket",
-            AssetKind::Bucket,
-            Service::S3,
-            &[("classification", "PII")],
-        );
+        let bucket = asset("pii-bucket", AssetKind::Bucket, Service::S3, &[("classification", "PII")]);
         let mut raw = asset("raw", AssetKind::TrainingJob, Service::Sagemaker, GOOD_TAGS);
         raw.relate(RelationKind::TrainedOn, "untagged");
         let untagged = asset("untagged", AssetKind::Bucket, Service::S3, &[]);
-        let odd = asset(
-            "odd",
-            AssetKind::Bucket,
-            Service::S3,
-            &[("data-classification", "kinda-secret")],
-        );
+        let odd = asset("odd", AssetKind::Bucket, Service::S3, &[("data-classification", "kinda-secret")]);
         let mut eu = asset("eu-ep", AssetKind::Endpoint, Service::Sagemaker, GOOD_TAGS);
         eu.region = Some("eu-west-1".into());
         eu.relate(RelationKind::Serves, "m");
-        let cfg = PolicyConfig {
-            data_residency_regions: vec!["us-east-1".into()],
-            ..Default::default()
-        };
+        let cfg = PolicyConfig { data_residency_regions: vec!["us-east-1".into()], ..Default::default() };
         let f = run(vec![model, bucket, raw, untagged, odd, eu], &cfg, None);
         let below = f
             .iter()
@@ -953,16 +707,8 @@ mod tests {
         assert_eq!(below.evidence["declared"], "internal");
         assert_eq!(below.evidence["inherited"], "restricted");
         assert!(below.evidence["path"].contains("bucket pii-bucket"));
-        assert!(fired(
-            &f,
-            "classification.declared_below_inherited",
-            "eu-ep"
-        ));
-        assert!(fired(
-            &f,
-            "classification.unclassified_training_data",
-            "raw"
-        ));
+        assert!(fired(&f, "classification.declared_below_inherited", "eu-ep"));
+        assert!(fired(&f, "classification.unclassified_training_data", "raw"));
         assert!(!fired(&f, "classification.unclassified_training_data", "m"));
         assert!(fired(&f, "classification.unknown_label", "odd"));
         assert!(!fired(&f, "classification.unknown_label", "pii-bucket"));

@@ -12,15 +12,11 @@ pub struct Bar {
 
 impl Bar {
     pub fn new(visible: bool) -> Bar {
-        let target = if visible {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        };
+        let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(Some(0), target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} collectors {msg}",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} collectors {msg}")
+        {
             bar.set_style(style);
         }
         bar.set_message("discovering scopes");
@@ -37,11 +33,7 @@ impl Progress for Bar {
         self.bar.set_message("");
     }
     fn task_finished(&self, c: &Coverage) {
-        self.bar.set_message(format!(
-            "{} {}",
-            c.account.as_deref().unwrap_or(""),
-            c.collector
-        ));
+        self.bar.set_message(format!("{} {}", c.account.as_deref().unwrap_or(""), c.collector));
         self.bar.inc(1);
     }
     fn finish(&self) {

@@ -1,6 +1,7 @@
 //! The provider registry: which clouds this binary was built with, and how each is built from
 //! the config. Adding a cloud is one feature, one crate and one arm here.
 
+use aimscope_core::detect::Catalogue;
 use aimscope_core::{Cloud, Provider};
 
 use crate::config::Config;
@@ -15,19 +16,14 @@ pub fn built_in() -> Vec<Cloud> {
 }
 
 /// Builds the provider for `cloud`, or explains why this binary cannot scan it.
-pub fn build(cloud: Cloud, cfg: &Config) -> Result<Box<dyn Provider>, String> {
+pub fn build(cloud: Cloud, cfg: &Config, catalogue: &'static Catalogue) -> Result<Box<dyn Provider>, String> {
     let disabled = cfg.scan.disabled_collectors.clone();
     match cloud {
         #[cfg(feature = "aws")]
-        Cloud::Aws => Ok(Box::new(aimscope_aws::AwsProvider::new(
-            cfg.aws.clone(),
-            disabled,
-        ))),
+        Cloud::Aws => Ok(Box::new(aimscope_aws::AwsProvider::new(cfg.aws.clone(), disabled, catalogue))),
         other => {
-            let _ = disabled;
-            Err(format!(
-                "the {other} provider is not available in this build of aimscope"
-            ))
+            let _ = (disabled, catalogue);
+            Err(format!("the {other} provider is not available in this build of aimscope"))
         }
     }
 }

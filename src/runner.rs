@@ -26,11 +26,7 @@ pub struct RunnerOptions {
 
 impl Default for RunnerOptions {
     fn default() -> Self {
-        RunnerOptions {
-            concurrency: 16,
-            per_scope_concurrency: 4,
-            collector_timeout: Duration::from_secs(600),
-        }
+        RunnerOptions { concurrency: 16, per_scope_concurrency: 4, collector_timeout: Duration::from_secs(600) }
     }
 }
 
@@ -55,11 +51,7 @@ pub struct Collected {
 }
 
 /// Runs every provider's discovery, then all tasks, then each provider's enrichment.
-pub async fn run(
-    providers: &[Box<dyn Provider>],
-    opts: &RunnerOptions,
-    progress: &dyn Progress,
-) -> Collected {
+pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress: &dyn Progress) -> Collected {
     let mut coverage = Vec::new();
     let mut tasks: Vec<Box<dyn Task>> = Vec::new();
 
@@ -141,17 +133,9 @@ pub async fn run(
     progress.finish();
 
     coverage.sort_by(|a, b| {
-        (a.cloud, &a.account, &a.region, &a.collector).cmp(&(
-            b.cloud,
-            &b.account,
-            &b.region,
-            &b.collector,
-        ))
+        (a.cloud, &a.account, &a.region, &a.collector).cmp(&(b.cloud, &b.account, &b.region, &b.collector))
     });
-    Collected {
-        assets: assets.into_values().collect(),
-        coverage,
-    }
+    Collected { assets: assets.into_values().collect(), coverage }
 }
 
 fn merge_into(assets: &mut BTreeMap<String, Asset>, found: Vec<Asset>) {
@@ -194,8 +178,7 @@ async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) 
         None
     };
     // A panicking collector is a bug, but it must cost one coverage record, not the scan.
-    let outcome =
-        tokio::time::timeout(timeout, std::panic::AssertUnwindSafe(drain).catch_unwind()).await;
+    let outcome = tokio::time::timeout(timeout, std::panic::AssertUnwindSafe(drain).catch_unwind()).await;
     match outcome {
         Err(_) => {
             cov.status = CoverageStatus::TimedOut;

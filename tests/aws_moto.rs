@@ -88,10 +88,7 @@ struct Scan {
 async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     let moto = Moto::start();
     let estate = moto.seed("seed_moto.py");
-    let locked = estate["members"][2]
-        .as_str()
-        .expect("locked account")
-        .to_owned();
+    let locked = estate["members"][2].as_str().expect("locked account").to_owned();
     let sts = sts_standin(&estate, &locked).await;
     let dir = workdir();
     let cfg = write(
@@ -105,13 +102,8 @@ async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     let mut env = moto_env(&moto);
     env.push(("AWS_ENDPOINT_URL_STS", sts.uri()));
     env.push(("RUST_LOG", "debug".into()));
-    let mut args: Vec<String> = vec![
-        "scan".into(),
-        "--config".into(),
-        cfg.display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-    ];
+    let mut args: Vec<String> =
+        vec!["scan".into(), "--config".into(), cfg.display().to_string(), "--out".into(), out.display().to_string()];
     args.extend(extra_args.iter().map(|a| a.to_string()));
     let home = dir.path().to_owned();
     let res = tokio::task::spawn_blocking(move || {
@@ -121,18 +113,9 @@ async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     .await
     .expect("join");
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
-    let text = std::fs::read_to_string(&out)
-        .unwrap_or_else(|e| panic!("no output ({e}); stderr:\n{stderr}"));
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no output ({e}); stderr:\n{stderr}"));
     let doc = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-    Scan {
-        doc,
-        estate,
-        stderr,
-        code: res.status.code(),
-        dir,
-        _moto: moto,
-        _sts: sts,
-    }
+    Scan { doc, estate, stderr, code: res.status.code(), dir, _moto: moto, _sts: sts }
 }
 
 fn arn(kind: &str, acct: &str, region: &str, name: &str) -> String {
@@ -152,29 +135,13 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     assert_eq!(s.code, Some(4), "stderr:\n{}", s.stderr);
     assert_eq!(doc["run"]["complete"], false);
     let coverage = doc["coverage"].as_array().expect("coverage");
-    let denied: Vec<_> = coverage
-        .iter()
-        .filter(|c| c["status"] != "complete")
-        .collect();
-    assert_eq!(
-        denied.len(),
-        1,
-        "only the locked account is a gap: {denied:#?}"
-    );
+    let denied: Vec<_> = coverage.iter().filter(|c| c["status"] != "complete").collect();
+    assert_eq!(denied.len(), 1, "only the locked account is a gap: {denied:#?}");
     assert_eq!(denied[0]["account"], locked);
     assert_eq!(denied[0]["collector"], "sts.assume_role");
     assert_eq!(denied[0]["status"], "denied");
-    assert!(
-        denied[0]["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("AccessDenied")
-    );
-    assert!(
-        s.stderr.contains(&format!("not seen: aws:{locked}")),
-        "stderr names the gap:\n{}",
-        s.stderr
-    );
+    assert!(denied[0]["error"].as_str().unwrap_or_default().contains("AccessDenied"));
+    assert!(s.stderr.contains(&format!("not seen: aws:{locked}")), "stderr names the gap:\n{}", s.stderr);
 
     // Every (account, region, collector) of the three reachable accounts was looked at.
     let seen: BTreeSet<(String, String, String)> = coverage
@@ -190,12 +157,9 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
         .collect();
     for acct in [mgmt, prod, dev] {
         for region in ["us-east-1", "eu-west-1"] {
-            for col in [
-                "sagemaker.models",
-                "sagemaker.training_jobs",
-                "sagemaker.endpoints",
-                "bedrock.invocation_logging",
-            ] {
+            for col in
+                ["sagemaker.models", "sagemaker.training_jobs", "sagemaker.endpoints", "bedrock.invocation_logging"]
+            {
                 assert!(
                     seen.contains(&(acct.into(), region.into(), col.into())),
                     "no coverage for {acct}/{region}/{col}"
@@ -229,10 +193,7 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     assert_eq!(bucket["tags"]["data-classification"], "pii");
     assert_eq!(bucket["declared_classification"], "restricted");
     let calls = &doc["run"]["api_calls"];
-    assert_eq!(
-        calls["s3:GetBucketTagging"], 3,
-        "one lookup per bucket: {calls}"
-    );
+    assert_eq!(calls["s3:GetBucketTagging"], 3, "one lookup per bucket: {calls}");
 
     // Classification inherited along the chain, with the path that explains it.
     let eff = &ep["effective_classification"];
@@ -246,35 +207,25 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
             .starts_with("endpoint claims-prod ← endpoint config claims-config ← model claims-v3")
     );
     let findings = doc["findings"].as_array().expect("findings");
-    assert!(findings.iter().any(
-        |f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id
-    ));
-    assert!(findings.iter().any(
-        |f| f["rule_id"] == "classification.unclassified_training_data" && f["asset_id"] == job_id
-    ));
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id)
+    );
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "classification.unclassified_training_data" && f["asset_id"] == job_id)
+    );
 
     // Pagination: 105 model packages (moto pages at 100) plus their group.
     let pkgs = assets(doc)
         .iter()
-        .filter(|a| {
-            a["kind"] == "model_package" && a["account"] == prod && a["region"] == "eu-west-1"
-        })
+        .filter(|a| a["kind"] == "model_package" && a["account"] == prod && a["region"] == "eu-west-1")
         .count();
     assert_eq!(pkgs, 105);
-    assert!(
-        assets(doc)
-            .iter()
-            .any(|a| a["kind"] == "model_registry" && a["name"] == "fraud-registry")
-    );
+    assert!(assets(doc).iter().any(|a| a["kind"] == "model_registry" && a["name"] == "fraud-registry"));
 
     // SageMaker lowercases names in ARNs; the dev model is found and tagged under that id.
     let dev_model = asset(doc, &arn("model", dev, "eu-west-1", "dev-experiment"));
     assert_eq!(dev_model["name"], "Dev-Experiment");
-    assert!(
-        findings
-            .iter()
-            .any(|f| f["rule_id"] == "tags.missing_required" && f["asset_id"] == dev_model["id"])
-    );
+    assert!(findings.iter().any(|f| f["rule_id"] == "tags.missing_required" && f["asset_id"] == dev_model["id"]));
 
     // Bedrock invocation logging recorded per region.
     let logging = |region: &str| {
@@ -289,33 +240,20 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
 
     // Strictly read-only, and within the shipped least-privilege policy.
     let policy: serde_json::Value =
-        serde_json::from_str(include_str!("../config/aws-readonly-policy.json"))
-            .expect("policy JSON");
+        serde_json::from_str(include_str!("../config/aws-readonly-policy.json")).expect("policy JSON");
     let allowed: BTreeSet<&str> = policy["Statement"]
         .as_array()
         .into_iter()
         .flatten()
-        .flat_map(|s| {
-            s["Action"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|a| a.as_str())
-        })
+        .flat_map(|s| s["Action"].as_array().into_iter().flatten().filter_map(|a| a.as_str()))
         .collect();
     let called: Vec<&String> = calls.as_object().expect("api_calls").keys().collect();
     assert!(called.len() > 10, "{called:?}");
     for action in called {
-        assert!(
-            allowed.contains(action.as_str()),
-            "{action} is called but not in config/aws-readonly-policy.json"
-        );
+        assert!(allowed.contains(action.as_str()), "{action} is called but not in config/aws-readonly-policy.json");
         let op = action.split(':').nth(1).unwrap_or_default();
         assert!(
-            op.starts_with("List")
-                || op.starts_with("Describe")
-                || op.starts_with("Get")
-                || action == "sts:AssumeRole",
+            op.starts_with("List") || op.starts_with("Describe") || op.starts_with("Get") || action == "sts:AssumeRole",
             "{action} is not read-only"
         );
     }
@@ -323,22 +261,90 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     // The planted key in the training job's environment never leaves the process. (moto does
     // not echo a training job's Environment back; tests/aws_standin.rs checks the names.)
     let raw = std::fs::read_to_string(s.dir.path().join("inventory.json")).unwrap_or_default();
-    assert!(
-        !raw.contains(PLANTED) && !s.stderr.contains(PLANTED),
-        "a secret value escaped"
-    );
+    assert!(!raw.contains(PLANTED) && !s.stderr.contains(PLANTED), "a secret value escaped");
 
     assert_valid_inventory(doc, s.dir.path());
+}
+
+/// Every planted key value of the seed, and the one in the training job.
+fn planted(estate: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = estate["planted"]
+        .as_object()
+        .expect("planted values")
+        .values()
+        .filter_map(|x| x.as_str().map(str::to_owned))
+        .collect();
+    v.push(PLANTED.to_owned());
+    v
+}
+
+fn assert_no_leak(what: &str, text: &str, planted: &[String]) {
+    for p in planted {
+        assert!(!text.contains(p.as_str()), "planted value {}… escaped into {what}", &p[..8]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outside_ai_services_are_detected_without_keeping_a_secret() {
+    let s = org_scan(&[], "inventory.json").await;
+    let doc = &s.doc;
+    let prod = s.estate["members"][0].as_str().unwrap_or_default();
+    let usage = |consumer: &str, provider: &str| -> serde_json::Value {
+        let id = format!("{consumer}/ai-api/{provider}");
+        let u = asset(doc, &id).clone();
+        assert_eq!(u["kind"], "third_party_api_usage");
+        assert_eq!(u["attributes"]["provider"], provider);
+        assert!(has_relation(asset(doc, consumer), "calls", &id), "{consumer} calls {provider}");
+        u
+    };
+    let lambda = |name: &str| format!("arn:aws:lambda:us-east-1:{prod}:function:{name}");
+    let u = usage(&lambda("claims-summarizer"), "openai");
+    assert_eq!(u["attributes"]["confidence"], "high");
+    let ev = &u["attributes"]["evidence"][0];
+    assert_eq!(ev["signal"], "env_var");
+    assert_eq!(ev["field"], "OPENAI_API_KEY");
+    assert_eq!(ev["matched"], serde_json::json!(["name", "key_format"]));
+    assert!(ev["key_fingerprint"].as_str().unwrap_or_default().starts_with("sha256:"));
+    assert_eq!(asset(doc, &lambda("claims-summarizer"))["tags"]["owner"], "apps");
+    // A key recognised by its format alone, under an innocent name.
+    assert_eq!(
+        usage(&lambda("notes-bot"), "anthropic")["attributes"]["evidence"][0]["matched"],
+        serde_json::json!(["key_format"])
+    );
+    // A bare `sk-` value under an unrelated name is not enough.
+    assert!(assets(doc).iter().all(|a| a["id"] != lambda("plain")));
+
+    let named = |kind: &str, name: &str| -> String {
+        let a = assets(doc).iter().find(|a| a["kind"] == kind && a["name"] == name);
+        a.unwrap_or_else(|| panic!("no {kind} {name}"))["id"].as_str().unwrap_or_default().to_owned()
+    };
+    usage(&named("secret", "prod/huggingface-token"), "huggingface");
+    usage(&named("secret", "/apps/chat/GROQ_API_KEY"), "groq");
+    let task = named("application", "chat-api");
+    for p in ["mistral", "cohere", "vllm"] {
+        usage(&task, p);
+    }
+    usage(&named("container_repository", "ollama-serving"), "ollama");
+
+    // Read-only: secrets and parameters are listed, never read.
+    let calls = doc["run"]["api_calls"].as_object().expect("api_calls");
+    assert!(calls.contains_key("secretsmanager:ListSecrets") && calls.contains_key("ssm:DescribeParameters"));
+    assert!(!calls.keys().any(|k| k.contains("GetSecretValue") || k.starts_with("ssm:GetParameter")));
+
+    // Not one planted value in the document or the debug-level log.
+    let planted = planted(&s.estate);
+    let json = std::fs::read_to_string(s.dir.path().join("inventory.json")).unwrap_or_default();
+    assert_no_leak("the JSON inventory", &json, &planted);
+    assert_no_leak("stderr (debug)", &s.stderr, &planted);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn jsonl_output_has_typed_records() {
     let s = org_scan(&["--format", "jsonl"], "inventory.jsonl").await;
-    let text = s
-        .doc
-        .as_str()
-        .expect("jsonl is not one JSON document")
-        .to_owned();
+    let text = s.doc.as_str().expect("jsonl is not one JSON document").to_owned();
+    assert_no_leak("JSON Lines", &text, &planted(&s.estate));
+    assert_no_leak("stderr", &s.stderr, &planted(&s.estate));
+    assert!(text.contains("\"provider\":\"openai\""));
     let mut types = BTreeSet::new();
     for line in text.lines() {
         let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
@@ -347,5 +353,14 @@ async fn jsonl_output_has_typed_records() {
     for t in ["run", "asset", "relation", "finding", "coverage"] {
         assert!(types.contains(t), "no {t} record in {types:?}");
     }
-    assert!(!text.contains(PLANTED));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_output_lists_assets_and_leaks_nothing() {
+    let s = org_scan(&["--format", "csv"], "inventory.csv").await;
+    let text = s.doc.as_str().expect("csv").to_owned();
+    assert_no_leak("CSV", &text, &planted(&s.estate));
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let kinds: Vec<String> = rdr.records().filter_map(|r| r.ok()).map(|r| r[4].to_owned()).collect();
+    assert!(kinds.iter().any(|k| k == "third_party_api_usage") && kinds.iter().any(|k| k == "endpoint"));
 }

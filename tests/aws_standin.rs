@@ -13,13 +13,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ACCT: &str = "111122223333";
 const R: &str = "us-east-1";
-const PLANTED: &str =
-    "sk-ant-api03-PLANTEDvalue-do-not-leak-0000000000000000000000000000000000000000000000-AAAAAAAA";
+const PLANTED: &str = "sk-ant-api03-PLANTEDvalue-do-not-leak-0000000000000000000000000000000000000000000000-AAAAAAAA";
 
 fn ok(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/json")
-        .set_body_json(body)
+    ResponseTemplate::new(200).insert_header("content-type", "application/json").set_body_json(body)
 }
 
 fn aws_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
@@ -30,9 +27,7 @@ fn aws_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
 }
 
 fn xml(status: u16, body: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("content-type", "application/xml")
-        .set_body_string(body.to_owned())
+    ResponseTemplate::new(status).insert_header("content-type", "application/xml").set_body_string(body.to_owned())
 }
 
 /// Matches `p` with or without its trailing slash (smithy may normalise either way).
@@ -40,31 +35,17 @@ fn route(p: &str) -> wiremock::matchers::PathRegexMatcher {
     let escaped: String = p
         .trim_end_matches('/')
         .chars()
-        .flat_map(|c| {
-            if ".+*?()|[]{}^$".contains(c) {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
+        .flat_map(|c| if ".+*?()|[]{}^$".contains(c) { vec!['\\', c] } else { vec![c] })
         .collect();
     path_regex(format!("^{escaped}/?$"))
 }
 
 async fn get(server: &MockServer, p: &str, resp: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(route(p))
-        .respond_with(resp)
-        .mount(server)
-        .await;
+    Mock::given(method("GET")).and(route(p)).respond_with(resp).mount(server).await;
 }
 
 async fn post(server: &MockServer, p: &str, resp: ResponseTemplate) {
-    Mock::given(method("POST"))
-        .and(route(p))
-        .respond_with(resp)
-        .mount(server)
-        .await;
+    Mock::given(method("POST")).and(route(p)).respond_with(resp).mount(server).await;
 }
 
 async fn sagemaker(server: &MockServer, op: &str, resp: ResponseTemplate) {
@@ -122,11 +103,7 @@ async fn estate() -> MockServer {
     // Guardrails: throttled once, then served (the SDK's retry must absorb it).
     Mock::given(method("GET"))
         .and(path("/guardrails"))
-        .respond_with(aws_error(
-            429,
-            "ThrottlingException",
-            "Too many requests, please wait before trying again.",
-        ))
+        .respond_with(aws_error(429, "ThrottlingException", "Too many requests, please wait before trying again."))
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&s)
@@ -170,12 +147,7 @@ async fn estate() -> MockServer {
     )
     .await;
     get(&s, "/logging/modelinvocations", ok(json!({}))).await;
-    post(
-        &s,
-        "/listTagsForResource",
-        ok(json!({"tags": [{"key": "owner", "value": "support-ml"}]})),
-    )
-    .await;
+    post(&s, "/listTagsForResource", ok(json!({"tags": [{"key": "owner", "value": "support-ml"}]}))).await;
 
     // Bedrock Agents: two pages of agents, one agent wired to a knowledge base.
     Mock::given(method("POST"))
@@ -194,10 +166,7 @@ async fn estate() -> MockServer {
             "latestAgentVersion": "1"}]})),
     )
     .await;
-    for (id, name, status) in [
-        ("AGENT00001", "claims-helper", "PREPARED"),
-        ("AGENT00002", "faq-bot", "NOT_PREPARED"),
-    ] {
+    for (id, name, status) in [("AGENT00001", "claims-helper", "PREPARED"), ("AGENT00002", "faq-bot", "NOT_PREPARED")] {
         get(
             &s,
             &format!("/agents/{id}/"),
@@ -264,9 +233,7 @@ async fn estate() -> MockServer {
     .await;
     Mock::given(method("GET"))
         .and(path_regex(r"^/tags/.+"))
-        .respond_with(ok(
-            json!({"tags": {"owner": "claims-ml", "ai-system-id": "AIS-9"}}),
-        ))
+        .respond_with(ok(json!({"tags": {"owner": "claims-ml", "ai-system-id": "AIS-9"}})))
         .mount(&s)
         .await;
 
@@ -301,12 +268,7 @@ async fn estate() -> MockServer {
             "Environment": {"ANTHROPIC_API_KEY": PLANTED, "LOG_LEVEL": "info"}})),
     )
     .await;
-    sagemaker(
-        &s,
-        "ListTags",
-        ok(json!({"Tags": [{"Key": "owner", "Value": "eval-team"}]})),
-    )
-    .await;
+    sagemaker(&s, "ListTags", ok(json!({"Tags": [{"Key": "owner", "Value": "eval-team"}]}))).await;
 
     // S3: the buckets lineage points at.
     for (bucket, region) in [("kb-docs", "eu-west-1"), ("tuning-data", "")] {
@@ -363,25 +325,14 @@ max_attempts = 3
     let out = dir.path().join("inv.json");
     let env = vec![
         ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned(),
-        ),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned()),
         ("AWS_REGION", R.to_owned()),
         ("AWS_ENDPOINT_URL", server.uri()),
         ("RUST_LOG", "debug".to_owned()),
     ];
-    let (c, o, h) = (
-        cfg.display().to_string(),
-        out.display().to_string(),
-        dir.path().to_owned(),
-    );
+    let (c, o, h) = (cfg.display().to_string(), out.display().to_string(), dir.path().to_owned());
     let res = tokio::task::spawn_blocking(move || {
-        aimscope(
-            &["scan", "--config", &c, "--out", &o, "--format", "json"],
-            &env,
-            &h,
-        )
+        aimscope(&["scan", "--config", &c, "--out", &o, "--format", "json"], &env, &h)
     })
     .await
     .expect("join");
@@ -424,13 +375,7 @@ max_attempts = 3
     // Malformed body: failed, with a clear message.
     let bad = cov("bedrock.imported_models");
     assert_eq!(bad["status"], "failed");
-    assert!(
-        bad["error"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("bedrock:ListImportedModels:"),
-        "{bad}"
-    );
+    assert!(bad["error"].as_str().unwrap_or_default().starts_with("bedrock:ListImportedModels:"), "{bad}");
     for ok in [
         "bedrock.custom_models",
         "bedrock.agents",
@@ -441,23 +386,12 @@ max_attempts = 3
         "sagemaker.training_jobs",
         "s3.bucket_tags",
     ] {
-        assert_eq!(
-            cov(ok)["status"],
-            "complete",
-            "{ok}: {}\nrequests: {seen:#?}",
-            cov(ok)
-        );
+        assert_eq!(cov(ok)["status"], "complete", "{ok}: {}\nrequests: {seen:#?}", cov(ok));
     }
 
     // Agents across two pages, with their wiring.
-    let agent = asset(
-        &doc,
-        &format!("arn:aws:bedrock:{R}:{ACCT}:agent/AGENT00001"),
-    );
-    asset(
-        &doc,
-        &format!("arn:aws:bedrock:{R}:{ACCT}:agent/AGENT00002"),
-    );
+    let agent = asset(&doc, &format!("arn:aws:bedrock:{R}:{ACCT}:agent/AGENT00001"));
+    asset(&doc, &format!("arn:aws:bedrock:{R}:{ACCT}:agent/AGENT00002"));
     let kb = format!("arn:aws:bedrock:{R}:{ACCT}:knowledge-base/KB12345678");
     assert!(has_relation(agent, "uses", &kb));
     assert!(has_relation(
@@ -465,10 +399,7 @@ max_attempts = 3
         "uses",
         "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
     ));
-    assert_eq!(
-        agent["attributes"]["action_groups"],
-        json!(["lookup-claim"])
-    );
+    assert_eq!(agent["attributes"]["action_groups"], json!(["lookup-claim"]));
     assert_eq!(agent["tags"]["ai-system-id"], "AIS-9");
     let ds_id = format!("{kb}/data-source/DS00000001");
     assert!(has_relation(asset(&doc, &kb), "uses", &ds_id));
@@ -492,41 +423,17 @@ max_attempts = 3
     assert!(asset(&doc, "arn:aws:s3:::tuning-data")["tags"].is_null());
 
     // The custom model's lineage.
-    let custom = assets(&doc)
-        .iter()
-        .find(|a| a["kind"] == "custom_model")
-        .expect("custom model");
-    assert!(has_relation(
-        custom,
-        "trained_on",
-        "arn:aws:s3:::tuning-data"
-    ));
+    let custom = assets(&doc).iter().find(|a| a["kind"] == "custom_model").expect("custom model");
+    assert!(has_relation(custom, "trained_on", "arn:aws:s3:::tuning-data"));
     assert!(has_relation(
         custom,
         "fine_tuned_from",
         "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"
     ));
-    assert!(
-        custom["relations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|r| r["kind"] == "produced_by")
-    );
-    assert!(
-        assets(&doc)
-            .iter()
-            .any(|a| a["kind"] == "guardrail" && a["name"] == "pii-filter")
-    );
-    assert!(
-        assets(&doc)
-            .iter()
-            .any(|a| a["kind"] == "feature_store" && a["name"] == "claims-features")
-    );
-    let profile = assets(&doc)
-        .iter()
-        .find(|a| a["kind"] == "inference_profile")
-        .expect("profile");
+    assert!(custom["relations"].as_array().into_iter().flatten().any(|r| r["kind"] == "produced_by"));
+    assert!(assets(&doc).iter().any(|a| a["kind"] == "guardrail" && a["name"] == "pii-filter"));
+    assert!(assets(&doc).iter().any(|a| a["kind"] == "feature_store" && a["name"] == "claims-features"));
+    let profile = assets(&doc).iter().find(|a| a["kind"] == "inference_profile").expect("profile");
     assert!(has_relation(
         profile,
         "serves",
@@ -534,26 +441,13 @@ max_attempts = 3
     ));
 
     // Env-var names are kept; the value is dropped everywhere, including debug logs.
-    let job = asset(
-        &doc,
-        &format!("arn:aws:sagemaker:{R}:{ACCT}:training-job/agent-eval"),
-    );
-    assert_eq!(
-        job["attributes"]["environment_names"],
-        json!(["ANTHROPIC_API_KEY", "LOG_LEVEL"])
-    );
+    let job = asset(&doc, &format!("arn:aws:sagemaker:{R}:{ACCT}:training-job/agent-eval"));
+    assert_eq!(job["attributes"]["environment_names"], json!(["ANTHROPIC_API_KEY", "LOG_LEVEL"]));
     let raw = std::fs::read_to_string(&out).unwrap_or_default();
-    assert!(
-        !raw.contains(PLANTED) && !stderr.contains(PLANTED),
-        "a secret value escaped"
-    );
+    assert!(!raw.contains(PLANTED) && !stderr.contains(PLANTED), "a secret value escaped");
     // Foundation models referenced by id are kept as named dangling references.
-    assert!(
-        doc["dangling_references"]
-            .as_array()
-            .is_some_and(|d| d.iter().any(|r| r["target"]
-                .as_str()
-                .is_some_and(|t| t.contains("foundation-model/anthropic"))))
-    );
+    assert!(doc["dangling_references"].as_array().is_some_and(|d| {
+        d.iter().any(|r| r["target"].as_str().is_some_and(|t| t.contains("foundation-model/anthropic")))
+    }));
     assert_valid_inventory(&doc, dir.path());
 }

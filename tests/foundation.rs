@@ -14,21 +14,14 @@ use support::fakes::*;
 use support::*;
 
 fn opts() -> RunnerOptions {
-    RunnerOptions {
-        concurrency: 4,
-        per_scope_concurrency: 2,
-        collector_timeout: Duration::from_millis(300),
-    }
+    RunnerOptions { concurrency: 4, per_scope_concurrency: 2, collector_timeout: Duration::from_millis(300) }
 }
 
 fn inventory(collected: runner::Collected) -> Inventory {
     let now = chrono::Utc::now();
     Inventory {
         schema_version: SCHEMA_VERSION.into(),
-        tool: ToolInfo {
-            name: "aimscope".into(),
-            version: "test".into(),
-        },
+        tool: ToolInfo { name: "aimscope".into(), version: "test".into() },
         run: RunInfo {
             id: "run-1".into(),
             started_at: now,
@@ -67,11 +60,7 @@ async fn every_failure_becomes_coverage_and_the_scan_completes() {
         assert_eq!(status(acct, "fake.works").0, CoverageStatus::Complete);
         assert_eq!(status(acct, "fake.works").1, 2);
         let (st, n, err) = status(acct, "fake.fails");
-        assert_eq!(
-            (st, n),
-            (CoverageStatus::Failed, 1),
-            "assets before the error are kept and counted"
-        );
+        assert_eq!((st, n), (CoverageStatus::Failed, 1), "assets before the error are kept and counted");
         assert!(err.unwrap_or_default().contains("malformed"));
         assert_eq!(status(acct, "fake.slow").0, CoverageStatus::TimedOut);
         assert_eq!(status(acct, "fake.denied").0, CoverageStatus::Denied);
@@ -81,11 +70,7 @@ async fn every_failure_becomes_coverage_and_the_scan_completes() {
         assert_eq!(status(acct, "fake.not_here").0, CoverageStatus::NotEnabled);
     }
     assert_eq!(status("333", "fake.enter").0, CoverageStatus::Denied);
-    let skipped = collected
-        .coverage
-        .iter()
-        .find(|c| c.cloud == aimscope_core::Cloud::Gcp)
-        .expect("gcp record");
+    let skipped = collected.coverage.iter().find(|c| c.cloud == aimscope_core::Cloud::Gcp).expect("gcp record");
     assert_eq!(skipped.status, CoverageStatus::Skipped);
     assert_eq!(skipped.error.as_deref(), Some("no credentials"));
     // 2 accounts × (2 from works + 1 before the failure).
@@ -98,64 +83,29 @@ async fn every_failure_becomes_coverage_and_the_scan_completes() {
 
 #[tokio::test]
 async fn a_clean_scan_exits_zero_and_findings_gate_with_five() {
-    let providers: Vec<Box<dyn Provider>> = vec![Box::new(FakeProvider {
-        accounts: vec!["111".into()],
-        collectors: GOOD,
-        deny_account: None,
-    })];
+    let providers: Vec<Box<dyn Provider>> =
+        vec![Box::new(FakeProvider { accounts: vec!["111".into()], collectors: GOOD, deny_account: None })];
     let mut inv = inventory(runner::run(&providers, &opts(), &NoProgress).await);
     assert!(inv.run.complete);
     assert_eq!(exit_code(&inv, None), Exit::Ok);
-    aimscope::analysis::analyze(
-        &mut inv,
-        &Default::default(),
-        &Default::default(),
-        &Default::default(),
-        None,
-    );
+    aimscope::analysis::analyze(&mut inv, &Default::default(), &Default::default(), &Default::default(), None);
     // The fake models carry no tags: `tags.missing_required` (low) fires.
-    assert!(
-        inv.findings
-            .iter()
-            .any(|f| f.rule_id == "tags.missing_required")
-    );
-    assert_eq!(
-        exit_code(&inv, Some(aimscope_core::Severity::Low)),
-        Exit::Findings
-    );
-    assert_eq!(
-        exit_code(&inv, Some(aimscope_core::Severity::Critical)),
-        Exit::Ok
-    );
+    assert!(inv.findings.iter().any(|f| f.rule_id == "tags.missing_required"));
+    assert_eq!(exit_code(&inv, Some(aimscope_core::Severity::Low)), Exit::Findings);
+    assert_eq!(exit_code(&inv, Some(aimscope_core::Severity::Critical)), Exit::Ok);
 }
 
 #[tokio::test]
 async fn file_sink_writes_every_format_atomically() {
-    let providers: Vec<Box<dyn Provider>> = vec![Box::new(FakeProvider {
-        accounts: vec!["111".into()],
-        collectors: MIXED,
-        deny_account: None,
-    })];
+    let providers: Vec<Box<dyn Provider>> =
+        vec![Box::new(FakeProvider { accounts: vec!["111".into()], collectors: MIXED, deny_account: None })];
     let mut inv = inventory(runner::run(&providers, &opts(), &NoProgress).await);
-    aimscope::analysis::analyze(
-        &mut inv,
-        &Default::default(),
-        &Default::default(),
-        &Default::default(),
-        None,
-    );
+    aimscope::analysis::analyze(&mut inv, &Default::default(), &Default::default(), &Default::default(), None);
     let dir = workdir();
-    for (format, name) in [
-        (Format::Json, "i.json"),
-        (Format::Jsonl, "i.jsonl"),
-        (Format::Csv, "i.csv"),
-    ] {
+    for (format, name) in [(Format::Json, "i.json"), (Format::Jsonl, "i.jsonl"), (Format::Csv, "i.csv")] {
         let path = dir.path().join(name);
         std::fs::write(&path, "previous inventory").expect("seed old file");
-        let sink = FileSink {
-            path: Some(path.clone()),
-            format,
-        };
+        let sink = FileSink { path: Some(path.clone()), format };
         sink.healthcheck().await.expect("healthy");
         sink.write(&inv).await.expect("write");
         let text = std::fs::read_to_string(&path).expect("read back");
@@ -194,41 +144,20 @@ async fn file_sink_writes_every_format_atomically() {
         .collect();
     assert_eq!(names.len(), 3, "{names:?}");
 
-    let bad = FileSink {
-        path: Some(dir.path().join("missing-dir/out.json")),
-        format: Format::Json,
-    };
-    assert!(
-        bad.healthcheck().await.is_err(),
-        "an unwritable target fails before the scan"
-    );
+    let bad = FileSink { path: Some(dir.path().join("missing-dir/out.json")), format: Format::Json };
+    assert!(bad.healthcheck().await.is_err(), "an unwritable target fails before the scan");
 }
 
 #[test]
 fn scan_without_credentials_explains_and_exits_4() {
     let dir = workdir();
     let out = dir.path().join("inv.json");
-    let res = aimscope(
-        &[
-            "scan",
-            "--provider",
-            "aws,azure,gcp",
-            "--out",
-            out.to_str().unwrap_or_default(),
-        ],
-        &[],
-        dir.path(),
-    );
+    let res =
+        aimscope(&["scan", "--provider", "aws,azure,gcp", "--out", out.to_str().unwrap_or_default()], &[], dir.path());
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert_eq!(res.status.code(), Some(4), "{stderr}");
-    assert!(
-        stderr.contains("not seen: aws discovery (skipped): no AWS credentials found"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("not seen: azure discovery (skipped)"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("not seen: aws discovery (skipped): no AWS credentials found"), "{stderr}");
+    assert!(stderr.contains("not seen: azure discovery (skipped)"), "{stderr}");
     assert!(!stderr.contains("panicked"));
     let doc = read_json(&out);
     assert_eq!(doc["run"]["complete"], false);
@@ -240,75 +169,29 @@ fn scan_without_credentials_explains_and_exits_4() {
 fn config_errors_name_the_key_and_exit_3() {
     let dir = workdir();
     let cfg = write(dir.path(), "bad.toml", "[scan]\nconcurency = 4\n");
-    let res = aimscope(
-        &[
-            "config",
-            "check",
-            "--config",
-            cfg.to_str().unwrap_or_default(),
-        ],
-        &[],
-        dir.path(),
-    );
+    let res = aimscope(&["config", "check", "--config", cfg.to_str().unwrap_or_default()], &[], dir.path());
     assert_eq!(res.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&res.stderr);
-    assert!(
-        stderr.contains("concurency") && stderr.contains("bad.toml"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("concurency") && stderr.contains("bad.toml"), "{stderr}");
 
-    let res = aimscope(
-        &["scan", "--config", "/nonexistent/aimscope.toml"],
-        &[],
-        dir.path(),
-    );
+    let res = aimscope(&["scan", "--config", "/nonexistent/aimscope.toml"], &[], dir.path());
     assert_eq!(res.status.code(), Some(3));
 
     let env = [("AIMSCOPE__SCAN__CONCURRENCY", "zero".to_owned())];
     let res = aimscope(&["config", "check"], &env, dir.path());
-    assert_eq!(
-        res.status.code(),
-        Some(3),
-        "an env override is validated like the file"
-    );
+    assert_eq!(res.status.code(), Some(3), "an env override is validated like the file");
 }
 
 #[test]
 fn config_init_writes_a_valid_example_and_usage_errors_exit_2() {
     let dir = workdir();
     let path = dir.path().join("aimscope.toml");
-    let res = aimscope(
-        &["config", "init", path.to_str().unwrap_or_default()],
-        &[],
-        dir.path(),
-    );
+    let res = aimscope(&["config", "init", path.to_str().unwrap_or_default()], &[], dir.path());
     assert_eq!(res.status.code(), Some(0));
-    let res = aimscope(
-        &[
-            "config",
-            "check",
-            "--config",
-            path.to_str().unwrap_or_default(),
-        ],
-        &[],
-        dir.path(),
-    );
-    assert_eq!(
-        res.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
-    let res = aimscope(
-        &["config", "init", path.to_str().unwrap_or_default()],
-        &[],
-        dir.path(),
-    );
-    assert_eq!(
-        res.status.code(),
-        Some(2),
-        "refuses to overwrite without --force"
-    );
+    let res = aimscope(&["config", "check", "--config", path.to_str().unwrap_or_default()], &[], dir.path());
+    assert_eq!(res.status.code(), Some(0), "{}", String::from_utf8_lossy(&res.stderr));
+    let res = aimscope(&["config", "init", path.to_str().unwrap_or_default()], &[], dir.path());
+    assert_eq!(res.status.code(), Some(2), "refuses to overwrite without --force");
     let res = aimscope(&["scan", "--provider", "oracle"], &[], dir.path());
     assert_eq!(res.status.code(), Some(2));
     let res = aimscope(&["scan", "--fail-on", "severe"], &[], dir.path());

@@ -41,13 +41,8 @@ impl Default for ClassificationConfig {
             ("open", "public"),
         ];
         ClassificationConfig {
-            levels: ["public", "internal", "confidential", "restricted"]
-                .map(String::from)
-                .to_vec(),
-            aliases: aliases
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
+            levels: ["public", "internal", "confidential", "restricted"].map(String::from).to_vec(),
+            aliases: aliases.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
         }
     }
 }
@@ -68,21 +63,17 @@ impl ClassificationConfig {
     }
 
     fn rank(&self, level: &str) -> Option<usize> {
-        self.levels
-            .iter()
-            .position(|l| l.eq_ignore_ascii_case(level))
+        self.levels.iter().position(|l| l.eq_ignore_ascii_case(level))
     }
 
     /// The scale index of a tag value (level or alias, case- and separator-insensitive).
     pub fn level_of(&self, raw: &str) -> Option<usize> {
         let norm = |s: &str| s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
         let v = norm(raw);
-        self.levels.iter().position(|l| norm(l) == v).or_else(|| {
-            self.aliases
-                .iter()
-                .find(|(a, _)| norm(a) == v)
-                .and_then(|(_, l)| self.rank(l))
-        })
+        self.levels
+            .iter()
+            .position(|l| norm(l) == v)
+            .or_else(|| self.aliases.iter().find(|(a, _)| norm(a) == v).and_then(|(_, l)| self.rank(l)))
     }
 
     pub fn name(&self, rank: usize) -> &str {
@@ -107,11 +98,7 @@ const MAX_PATH: usize = 24;
 /// Computes effective classification and writes it onto every asset.
 pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritance {
     let n = assets.len();
-    let index: HashMap<&str, usize> = assets
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = assets.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     // deps[u] = assets u inherits from.
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut dangling = Vec::new();
@@ -123,11 +110,7 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
                     Propagation::SourceToTarget => deps[v].push(u),
                     Propagation::None => {}
                 },
-                None => dangling.push(DanglingReference {
-                    from: a.id.clone(),
-                    kind: r.kind,
-                    target: r.target.clone(),
-                }),
+                None => dangling.push(DanglingReference { from: a.id.clone(), kind: r.kind, target: r.target.clone() }),
             }
         }
     }
@@ -139,22 +122,12 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
     dangling.sort();
     dangling.dedup();
 
-    let declared: Vec<Option<usize>> = assets
-        .iter()
-        .map(|a| {
-            a.declared_classification
-                .as_deref()
-                .and_then(|c| scale.level_of(c))
-        })
-        .collect();
+    let declared: Vec<Option<usize>> =
+        assets.iter().map(|a| a.declared_classification.as_deref().and_then(|c| scale.level_of(c))).collect();
 
     let (comp, order) = tarjan(&deps);
     // best[u] = (rank, via): via = u itself when the rank is u's own declared level.
-    let mut best: Vec<Option<(usize, usize)>> = declared
-        .iter()
-        .enumerate()
-        .map(|(u, d)| d.map(|r| (r, u)))
-        .collect();
+    let mut best: Vec<Option<(usize, usize)>> = declared.iter().enumerate().map(|(u, d)| d.map(|r| (r, u))).collect();
     for members in &order {
         // Within a component every member can reach every other, so all share the max of the
         // members' own levels and of the edges leaving the component.
@@ -246,10 +219,7 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
                 level: "unknown".into(),
                 path: vec![assets[u].id.clone()],
                 hops: 0,
-                explanation: format!(
-                    "{} [unclassified, nothing upstream classified]",
-                    label(&assets[u])
-                ),
+                explanation: format!("{} [unclassified, nothing upstream classified]", label(&assets[u])),
             },
             Some((rank, _)) => {
                 let hops = depth[u];
@@ -266,11 +236,7 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
                 let explanation = format!("{} [{}]", words.join(" ← "), scale.name(rank));
                 EffectiveClassification {
                     level: scale.name(rank).to_owned(),
-                    path: head
-                        .iter()
-                        .chain(tail.iter())
-                        .map(|&p| assets[p].id.clone())
-                        .collect(),
+                    path: head.iter().chain(tail.iter()).map(|&p| assets[p].id.clone()).collect(),
                     hops: hops as u64,
                     explanation,
                 }
@@ -278,18 +244,11 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
         };
         assets[u].effective_classification = Some(eff);
     }
-    Inheritance {
-        rank: best.iter().map(|b| b.map(|(r, _)| r)).collect(),
-        declared,
-        dangling,
-    }
+    Inheritance { rank: best.iter().map(|b| b.map(|(r, _)| r)).collect(), declared, dangling }
 }
 
 fn label(a: &Asset) -> String {
-    let kind = serde_json::to_value(a.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let kind = serde_json::to_value(a.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     format!("{} {}", kind.replace('_', " "), a.name)
 }
 
@@ -360,12 +319,7 @@ mod tests {
     use super::*;
     use aimscope_core::{AssetKind, Cloud, RelationKind, Service};
 
-    fn a(
-        id: &str,
-        kind: AssetKind,
-        declared: Option<&str>,
-        rels: &[(RelationKind, &str)],
-    ) -> Asset {
+    fn a(id: &str, kind: AssetKind, declared: Option<&str>, rels: &[(RelationKind, &str)]) -> Asset {
         let mut x = Asset::new(id, Cloud::Aws, "1", None, kind, Service::Sagemaker, id);
         x.declared_classification = declared.map(str::to_owned);
         for (k, t) in rels {
@@ -389,12 +343,7 @@ mod tests {
         let mut v = vec![
             a("ep", AssetKind::Endpoint, None, &[(R::Deploys, "cfg")]),
             a("cfg", AssetKind::EndpointConfig, None, &[(R::Serves, "m")]),
-            a(
-                "m",
-                AssetKind::Model,
-                Some("internal"),
-                &[(R::ProducedBy, "job")],
-            ),
+            a("m", AssetKind::Model, Some("internal"), &[(R::ProducedBy, "job")]),
             a("job", AssetKind::TrainingJob, None, &[(R::TrainedOn, "b")]),
             a("b", AssetKind::Bucket, Some("pii"), &[]),
         ];
@@ -412,22 +361,15 @@ mod tests {
 
     #[test]
     fn cross_cloud_chain_inherits() {
-        let mut gcs = a(
-            "//storage.googleapis.com/projects/_/buckets/eu-data",
-            AssetKind::Bucket,
-            Some("confidential"),
-            &[],
-        );
+        let mut gcs =
+            a("//storage.googleapis.com/projects/_/buckets/eu-data", AssetKind::Bucket, Some("confidential"), &[]);
         gcs.cloud = Cloud::Gcp;
         let mut v = vec![
             a(
                 "aws-model",
                 AssetKind::Model,
                 None,
-                &[(
-                    R::TrainedOn,
-                    "//storage.googleapis.com/projects/_/buckets/eu-data",
-                )],
+                &[(R::TrainedOn, "//storage.googleapis.com/projects/_/buckets/eu-data")],
             ),
             gcs,
         ];
@@ -438,41 +380,22 @@ mod tests {
     #[test]
     fn own_level_wins_when_higher_and_ties_are_deterministic() {
         let mut v = vec![
-            a(
-                "m",
-                AssetKind::Model,
-                Some("restricted"),
-                &[(R::TrainedOn, "x")],
-            ),
+            a("m", AssetKind::Model, Some("restricted"), &[(R::TrainedOn, "x")]),
             a("x", AssetKind::Bucket, Some("internal"), &[]),
-            a(
-                "tie",
-                AssetKind::Model,
-                None,
-                &[(R::TrainedOn, "z-data"), (R::TrainedOn, "a-data")],
-            ),
+            a("tie", AssetKind::Model, None, &[(R::TrainedOn, "z-data"), (R::TrainedOn, "a-data")]),
             a("z-data", AssetKind::Bucket, Some("confidential"), &[]),
             a("a-data", AssetKind::Bucket, Some("sensitive"), &[]),
         ];
         inherit(&mut v, &ClassificationConfig::default());
         assert_eq!(eff(&v, "m").path, ["m"]);
-        assert_eq!(
-            eff(&v, "tie").path,
-            ["tie", "a-data"],
-            "equal levels: the lowest id explains"
-        );
+        assert_eq!(eff(&v, "tie").path, ["tie", "a-data"], "equal levels: the lowest id explains");
     }
 
     #[test]
     fn cycles_terminate_and_share_the_level() {
         let mut v = vec![
             a("p", AssetKind::Model, None, &[(R::Uses, "q")]),
-            a(
-                "q",
-                AssetKind::Model,
-                None,
-                &[(R::Uses, "p"), (R::TrainedOn, "d")],
-            ),
+            a("q", AssetKind::Model, None, &[(R::Uses, "p"), (R::TrainedOn, "d")]),
             a("d", AssetKind::Dataset, Some("confidential"), &[]),
             a("self", AssetKind::Model, None, &[(R::Uses, "self")]),
         ];
@@ -486,21 +409,12 @@ mod tests {
     #[test]
     fn unknown_labels_are_not_guessed_and_dangling_refs_are_kept() {
         let mut v = vec![
-            a(
-                "m",
-                AssetKind::Model,
-                Some("top-secret-ish"),
-                &[(R::TrainedOn, "arn:aws:s3:::gone")],
-            ),
+            a("m", AssetKind::Model, Some("top-secret-ish"), &[(R::TrainedOn, "arn:aws:s3:::gone")]),
             a("ok", AssetKind::Model, Some("Highly Confidential"), &[]),
         ];
         let inh = inherit(&mut v, &ClassificationConfig::default());
         assert_eq!(eff(&v, "m").level, "unknown");
-        assert_eq!(
-            eff(&v, "ok").level,
-            "restricted",
-            "alias matched case- and separator-insensitively"
-        );
+        assert_eq!(eff(&v, "ok").level, "restricted", "alias matched case- and separator-insensitively");
         assert_eq!(inh.dangling.len(), 1);
         assert_eq!(inh.dangling[0].target, "arn:aws:s3:::gone");
     }
@@ -508,12 +422,7 @@ mod tests {
     #[test]
     fn calls_carry_data_to_the_outside_api_and_part_of_carries_nothing() {
         let mut v = vec![
-            a(
-                "fn",
-                AssetKind::Deployment,
-                Some("confidential"),
-                &[(R::Calls, "openai")],
-            ),
+            a("fn", AssetKind::Deployment, Some("confidential"), &[(R::Calls, "openai")]),
             a("openai", AssetKind::ThirdPartyApiUsage, None, &[]),
             a("pkg", AssetKind::ModelPackage, None, &[(R::PartOf, "grp")]),
             a("grp", AssetKind::ModelRegistry, Some("restricted"), &[]),
@@ -529,11 +438,8 @@ mod tests {
         let n = 200_000;
         let mut v: Vec<Asset> = (0..n)
             .map(|i| {
-                let rels: Vec<(RelationKind, String)> = if i + 1 < n {
-                    vec![(R::Uses, format!("n{}", i + 1))]
-                } else {
-                    vec![]
-                };
+                let rels: Vec<(RelationKind, String)> =
+                    if i + 1 < n { vec![(R::Uses, format!("n{}", i + 1))] } else { vec![] };
                 let mut x = a(&format!("n{i}"), AssetKind::Model, None, &[]);
                 for (k, t) in rels {
                     x.relate(k, t);
@@ -547,10 +453,7 @@ mod tests {
         assert_eq!(e.level, "restricted");
         assert_eq!(e.hops, (n - 1) as u64);
         assert_eq!(e.path.len(), MAX_PATH);
-        assert_eq!(
-            e.path.last().map(String::as_str),
-            Some(format!("n{}", n - 1).as_str())
-        );
+        assert_eq!(e.path.last().map(String::as_str), Some(format!("n{}", n - 1).as_str()));
         assert_eq!(eff(&v, &format!("n{}", n - 5)).path.len(), 5);
         assert!(e.explanation.contains("more …"));
         assert!(e.explanation.len() < 2_000);

@@ -28,12 +28,7 @@ impl Default for TagKeys {
         let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
         TagKeys {
             owner: v(&["owner", "ai-owner", "ai_owner", "team"]),
-            classification: v(&[
-                "data-classification",
-                "dataclassification",
-                "data_classification",
-                "classification",
-            ]),
+            classification: v(&["data-classification", "dataclassification", "data_classification", "classification"]),
             ai_system_id: v(&["ai-system-id", "aisystemid", "ai_system_id"]),
         }
     }
@@ -42,11 +37,7 @@ impl Default for TagKeys {
 impl TagKeys {
     /// The value of the first configured key present on the asset.
     pub fn lookup<'a>(keys: &[String], tags: &'a BTreeMap<String, String>) -> Option<&'a str> {
-        keys.iter().find_map(|k| {
-            tags.iter()
-                .find(|(tk, _)| tk.eq_ignore_ascii_case(k))
-                .map(|(_, v)| v.as_str())
-        })
+        keys.iter().find_map(|k| tags.iter().find(|(tk, _)| tk.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str()))
     }
 }
 
@@ -59,12 +50,8 @@ pub fn annotate(assets: &mut [Asset], keys: &TagKeys, scale: &ClassificationConf
             a.owner = TagKeys::lookup(&keys.owner, &a.tags).map(str::to_owned);
         }
         if let Some(raw) = TagKeys::lookup(&keys.classification, &a.tags) {
-            a.declared_classification = Some(
-                scale
-                    .level_of(raw)
-                    .map(|r| scale.name(r).to_owned())
-                    .unwrap_or_else(|| raw.to_owned()),
-            );
+            a.declared_classification =
+                Some(scale.level_of(raw).map(|r| scale.name(r).to_owned()).unwrap_or_else(|| raw.to_owned()));
         }
     }
 }
@@ -80,13 +67,7 @@ pub fn analyze(
     annotate(&mut inv.assets, keys, scale);
     let inh = classification::inherit(&mut inv.assets, scale);
     inv.dangling_references = inh.dangling.clone();
-    let cx = PolicyContext {
-        assets: &inv.assets,
-        inheritance: &inh,
-        scale,
-        keys,
-        register,
-    };
+    let cx = PolicyContext { assets: &inv.assets, inheritance: &inh, scale, keys, register };
     let findings = policy::evaluate(&cx, policy_cfg);
     inv.findings = findings.clone();
     findings

@@ -68,8 +68,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
@@ -107,11 +106,7 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                 out.push(b'\n');
                 Ok(())
             };
-            line(Record::Run {
-                schema_version: &inv.schema_version,
-                tool: &inv.tool,
-                run: &inv.run,
-            })?;
+            line(Record::Run { schema_version: &inv.schema_version, tool: &inv.tool, run: &inv.run })?;
             for a in &inv.assets {
                 line(Record::Asset(a))?;
             }
@@ -154,9 +149,7 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
             ])?;
             for a in &inv.assets {
                 let enum_str = |v: serde_json::Result<serde_json::Value>| {
-                    v.ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
+                    v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
                 };
                 let relations: Vec<String> = a
                     .relations
@@ -177,13 +170,8 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                     &a.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                     a.owner.as_deref().unwrap_or(""),
                     a.declared_classification.as_deref().unwrap_or(""),
-                    a.effective_classification
-                        .as_ref()
-                        .map(|c| c.level.as_str())
-                        .unwrap_or(""),
-                    &a.lifecycle_stage
-                        .map(|s| enum_str(serde_json::to_value(s)))
-                        .unwrap_or_default(),
+                    a.effective_classification.as_ref().map(|c| c.level.as_str()).unwrap_or(""),
+                    &a.lifecycle_stage.map(|s| enum_str(serde_json::to_value(s))).unwrap_or_default(),
                     &relations.join(";"),
                     &tags.join(";"),
                 ])?;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aimscope_core::{
-    Asset, AssetKind, AssetStream, Cloud, CollectError, Collector, Coverage, CoverageStatus,
-    Discovery, ErrorKind, Provider, ProviderError, Scope, ScopeContext, Service, bind_all,
+    Asset, AssetKind, AssetStream, Cloud, CollectError, Collector, Coverage, CoverageStatus, Discovery, ErrorKind,
+    Provider, ProviderError, Scope, ScopeContext, Service, bind_all,
 };
 use async_trait::async_trait;
 
@@ -21,11 +21,7 @@ impl ScopeContext for FakeScope {
 
 fn model(cx: &FakeScope, name: &str) -> Asset {
     Asset::new(
-        format!(
-            "fake:{}:{}:{name}",
-            cx.0.account,
-            cx.0.region.as_deref().unwrap_or("")
-        ),
+        format!("fake:{}:{}:{name}", cx.0.account, cx.0.region.as_deref().unwrap_or("")),
         Cloud::Aws,
         cx.0.account.clone(),
         cx.0.region.clone(),
@@ -41,10 +37,7 @@ impl Collector<FakeScope> for Works {
         "fake.works"
     }
     fn collect<'a>(&'a self, cx: &'a FakeScope) -> AssetStream<'a> {
-        Box::pin(futures::stream::iter(vec![
-            Ok(model(cx, "a")),
-            Ok(model(cx, "b")),
-        ]))
+        Box::pin(futures::stream::iter(vec![Ok(model(cx, "a")), Ok(model(cx, "b"))]))
     }
 }
 
@@ -56,10 +49,7 @@ impl Collector<FakeScope> for FailsPartWay {
     fn collect<'a>(&'a self, cx: &'a FakeScope) -> AssetStream<'a> {
         Box::pin(futures::stream::iter(vec![
             Ok(model(cx, "before-error")),
-            Err(CollectError::new(
-                ErrorKind::Malformed,
-                "fake:List: malformed response",
-            )),
+            Err(CollectError::new(ErrorKind::Malformed, "fake:List: malformed response")),
         ]))
     }
 }
@@ -83,10 +73,7 @@ impl Collector<FakeScope> for Denied {
         "fake.denied"
     }
     fn collect<'a>(&'a self, _cx: &'a FakeScope) -> AssetStream<'a> {
-        Box::pin(futures::stream::iter(vec![Err(CollectError::new(
-            ErrorKind::Denied,
-            "fake:List: AccessDenied",
-        ))]))
+        Box::pin(futures::stream::iter(vec![Err(CollectError::new(ErrorKind::Denied, "fake:List: AccessDenied"))]))
     }
 }
 
@@ -113,8 +100,7 @@ impl Collector<FakeScope> for NotHere {
     }
 }
 
-pub static MIXED: &[&dyn Collector<FakeScope>] =
-    &[&Works, &FailsPartWay, &Slow, &Denied, &Panics, &NotHere];
+pub static MIXED: &[&dyn Collector<FakeScope>] = &[&Works, &FailsPartWay, &Slow, &Denied, &Panics, &NotHere];
 pub static GOOD: &[&dyn Collector<FakeScope>] = &[&Works];
 
 /// A provider over `accounts` × one region with the given collectors; one extra account is
@@ -135,13 +121,7 @@ impl Provider for FakeProvider {
         let contexts: Vec<Arc<FakeScope>> = self
             .accounts
             .iter()
-            .map(|a| {
-                Arc::new(FakeScope(Scope {
-                    cloud: Cloud::Aws,
-                    account: a.clone(),
-                    region: Some("r1".into()),
-                }))
-            })
+            .map(|a| Arc::new(FakeScope(Scope { cloud: Cloud::Aws, account: a.clone(), region: Some("r1".into()) })))
             .collect();
         let coverage = self
             .deny_account
@@ -157,11 +137,7 @@ impl Provider for FakeProvider {
                 duration_ms: 0,
             })
             .collect();
-        Ok(Discovery {
-            tasks: bind_all(self.collectors, &contexts, |_| true),
-            coverage,
-            credential_source: None,
-        })
+        Ok(Discovery { tasks: bind_all(self.collectors, &contexts, |_| true), coverage, credential_source: None })
     }
 }
 

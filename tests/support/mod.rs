@@ -17,10 +17,7 @@ pub fn python() -> String {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
 /// A moto_server on a free 127.0.0.1 port, killed on drop.
@@ -39,17 +36,10 @@ impl Moto {
             .stderr(Stdio::null())
             .spawn()
             .expect("start moto_server: run the tests through scripts/test.sh, which installs moto[server]");
-        let moto = Moto {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            port,
-        };
+        let moto = Moto { child, url: format!("http://127.0.0.1:{port}"), port };
         let deadline = Instant::now() + Duration::from_secs(30);
         while http(port, "GET", "/moto-api/").is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not start on port {port}"
-            );
+            assert!(Instant::now() < deadline, "moto_server did not start on port {port}");
             std::thread::sleep(Duration::from_millis(100));
         }
         moto.reset();
@@ -64,19 +54,11 @@ impl Moto {
     /// Runs the seed script; returns its JSON report.
     pub fn seed(&self, script: &str) -> serde_json::Value {
         let out = Command::new(python())
-            .arg(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("tests/support")
-                    .join(script),
-            )
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support").join(script))
             .arg(&self.url)
             .output()
             .expect("run seed script");
-        assert!(
-            out.status.success(),
-            "seed failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "seed failed: {}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).expect("seed output is JSON")
     }
 }
@@ -92,18 +74,13 @@ impl Drop for Moto {
 fn http(port: u16, method: &str, path: &str) -> std::io::Result<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )?;
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
     let mut buf = String::new();
     s.read_to_string(&mut buf)?;
     if buf.starts_with("HTTP/1.1 2") || buf.starts_with("HTTP/1.0 2") {
         Ok(buf)
     } else {
-        Err(std::io::Error::other(
-            buf.lines().next().unwrap_or("").to_owned(),
-        ))
+        Err(std::io::Error::other(buf.lines().next().unwrap_or("").to_owned()))
     }
 }
 
@@ -122,10 +99,7 @@ pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
         .env("HOME", home)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.join("no-aws-credentials"),
-        )
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
         .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
@@ -144,8 +118,7 @@ pub fn moto_env(moto: &Moto) -> Vec<(&'static str, String)> {
 }
 
 pub fn read_json(path: &Path) -> serde_json::Value {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -155,14 +128,8 @@ pub fn assert_valid_inventory(doc: &serde_json::Value, home: &Path) {
     assert!(out.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "inventory does not match its schema: {errors:#?}"
-    );
+    let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "inventory does not match its schema: {errors:#?}");
 }
 
 pub fn assets(doc: &serde_json::Value) -> &Vec<serde_json::Value> {
@@ -171,23 +138,14 @@ pub fn assets(doc: &serde_json::Value) -> &Vec<serde_json::Value> {
 
 /// The asset with this id; panics with the known ids when absent.
 pub fn asset<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    assets(doc)
-        .iter()
-        .find(|a| a["id"] == id)
-        .unwrap_or_else(|| {
-            let ids: Vec<&str> = assets(doc)
-                .iter()
-                .filter_map(|a| a["id"].as_str())
-                .collect();
-            panic!("no asset {id}; have {ids:#?}")
-        })
+    assets(doc).iter().find(|a| a["id"] == id).unwrap_or_else(|| {
+        let ids: Vec<&str> = assets(doc).iter().filter_map(|a| a["id"].as_str()).collect();
+        panic!("no asset {id}; have {ids:#?}")
+    })
 }
 
 pub fn has_relation(a: &serde_json::Value, kind: &str, target: &str) -> bool {
-    a["relations"].as_array().is_some_and(|rs| {
-        rs.iter()
-            .any(|r| r["kind"] == kind && r["target"] == target)
-    })
+    a["relations"].as_array().is_some_and(|rs| rs.iter().any(|r| r["kind"] == kind && r["target"] == target))
 }
 
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

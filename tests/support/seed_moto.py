@@ -5,8 +5,10 @@ Usage: seed_moto.py ENDPOINT_URL  -> prints JSON {"management": id, "members": [
 Resources are created through boto3 exactly as a user would with the AWS API; member accounts
 are entered with sts:AssumeRole (moto maps the returned credentials to the target account).
 """
+import io
 import json
 import sys
+import zipfile
 
 import boto3
 
@@ -85,6 +87,41 @@ bedrock.put_model_invocation_logging_configuration(loggingConfig={
     "cloudWatchConfig": {"logGroupName": "bedrock-invocations", "roleArn": role.format(prod)},
     "textDataDeliveryEnabled": True})
 
+# --- ml-prod, us-east-1: outside AI services, with realistic fake keys -------------------------
+# The values are planted so the leak test can prove none of them escapes the scanner.
+PLANTED = {
+    "openai": "sk-proj-PLANTEDopenaiKEY00000000T3BlbkFJ0000000000PLANTED00",
+    "anthropic": "sk-ant-api03-PLANTEDanthropicKEY" + "x" * 70 + "-AA",
+    "ambiguous": "sk-0123456789abcdef0123456789abcdef",
+    "huggingface": "hf_PLANTEDhuggingfaceKEYabcdefghijkl",
+    "groq": "gsk_PLANTEDgroqKEY" + "a" * 40,
+    "mistral": "PLANTEDmistralKEY0123456789abcd",
+}
+iam = client("iam", "us-east-1", c)
+lambda_role = iam.create_role(RoleName="lambda-exec", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                            "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+lam = client("lambda", "us-east-1", c)
+for fn, env in [
+    ("claims-summarizer", {"OPENAI_API_KEY": PLANTED["openai"], "LOG_LEVEL": "info"}),
+    ("notes-bot", {"LLM_TOKEN": PLANTED["anthropic"]}),
+    ("plain", {"DB_PASSWORD": PLANTED["ambiguous"]}),
+]:
+    lam.create_function(FunctionName=fn, Runtime="python3.12", Role=lambda_role, Handler="handler.handler",
+                        Code={"ZipFile": buf.getvalue()}, Environment={"Variables": env},
+                        Tags={"owner": "apps"})
+client("secretsmanager", "us-east-1", c).create_secret(Name="prod/huggingface-token", SecretString=PLANTED["huggingface"])
+client("ssm", "us-east-1", c).put_parameter(Name="/apps/chat/GROQ_API_KEY", Value=PLANTED["groq"], Type="SecureString")
+client("ecs", "us-east-1", c).register_task_definition(family="chat-api", containerDefinitions=[{
+    "name": "api", "image": "vllm/vllm-openai:latest", "memory": 512,
+    "environment": [{"name": "MISTRAL_API_KEY", "value": PLANTED["mistral"]}],
+    "secrets": [{"name": "COHERE_API_KEY", "valueFrom": f"arn:aws:secretsmanager:us-east-1:{prod}:secret:cohere"}],
+}])
+client("ecr", "us-east-1", c).create_repository(repositoryName="ollama-serving")
+
 # --- ml-prod, eu-west-1: a registry with more packages than one page -------------------------
 sm_eu = client("sagemaker", "eu-west-1", c)
 sm_eu.create_model_package_group(ModelPackageGroupName="fraud-registry")
@@ -106,4 +143,4 @@ client("sagemaker", "us-east-1", enter(locked)).create_model(
 creds = {acct: enter(acct) for acct in (prod, dev)}
 for v in creds.values():
     v["Expiration"] = v["Expiration"].strftime("%Y-%m-%dT%H:%M:%SZ")
-print(json.dumps({"management": management, "members": members, "creds": creds}))
+print(json.dumps({"management": management, "members": members, "creds": creds, "planted": PLANTED}))

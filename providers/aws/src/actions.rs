@@ -30,10 +30,7 @@ impl ActionLog {
     /// An interceptor for one service client; `iam_prefix` is the IAM service prefix
     /// (`bedrock` for both Bedrock and Bedrock Agents).
     pub fn interceptor(&self, iam_prefix: &'static str) -> ActionInterceptor {
-        ActionInterceptor {
-            log: self.clone(),
-            iam_prefix,
-        }
+        ActionInterceptor { log: self.clone(), iam_prefix }
     }
 }
 
@@ -57,8 +54,7 @@ impl Intercept for ActionInterceptor {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(md) = cfg.load::<Metadata>() {
-            self.log
-                .record(format!("{}:{}", self.iam_prefix, md.name()));
+            self.log.record(format!("{}:{}", self.iam_prefix, md.name()));
         }
         Ok(())
     }

@@ -3,10 +3,7 @@
 
 /// `arn:{partition}:sagemaker:{region}:{account}:{kind}/{name}` with the name lowercased.
 pub fn sagemaker(partition: &str, region: &str, account: &str, kind: &str, name: &str) -> String {
-    format!(
-        "arn:{partition}:sagemaker:{region}:{account}:{kind}/{}",
-        name.to_ascii_lowercase()
-    )
+    format!("arn:{partition}:sagemaker:{region}:{account}:{kind}/{}", name.to_ascii_lowercase())
 }
 
 /// Normalises an ARN returned by SageMaker (lowercase after the resource type).
@@ -31,9 +28,7 @@ pub fn s3_bucket_arn(partition: &str, uri: &str) -> Option<String> {
 
 /// The bucket name of an S3 bucket ARN.
 pub fn bucket_name(arn: &str) -> Option<&str> {
-    arn.split_once(":s3:::")
-        .map(|(_, b)| b)
-        .filter(|b| !b.is_empty() && !b.contains('/'))
+    arn.split_once(":s3:::").map(|(_, b)| b).filter(|b| !b.is_empty() && !b.contains('/'))
 }
 
 /// The partition of a region.
@@ -61,14 +56,8 @@ mod tests {
 
     #[test]
     fn s3_uris_map_to_bucket_arns() {
-        assert_eq!(
-            s3_bucket_arn("aws", "s3://claims-pii/train/x.csv").as_deref(),
-            Some("arn:aws:s3:::claims-pii")
-        );
-        assert_eq!(
-            s3_bucket_arn("aws", "arn:aws:s3:::kb-docs").as_deref(),
-            Some("arn:aws:s3:::kb-docs")
-        );
+        assert_eq!(s3_bucket_arn("aws", "s3://claims-pii/train/x.csv").as_deref(), Some("arn:aws:s3:::claims-pii"));
+        assert_eq!(s3_bucket_arn("aws", "arn:aws:s3:::kb-docs").as_deref(), Some("arn:aws:s3:::kb-docs"));
         assert_eq!(s3_bucket_arn("aws", "https://x"), None);
         assert_eq!(bucket_name("arn:aws:s3:::b1"), Some("b1"));
     }

@@ -8,9 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use aimscope_core::{
-    Asset, AssetKind, Cloud, CollectError, Coverage, CoverageStatus, RelationKind, Service,
-};
+use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, CoverageStatus, RelationKind, Service};
 use aws_config::SdkConfig;
 use futures::StreamExt;
 
@@ -33,12 +31,7 @@ fn link_models_to_training_jobs(assets: &[Asset]) -> Vec<Asset> {
     let by_artifact: HashMap<&str, &str> = assets
         .iter()
         .filter(|a| a.cloud == Cloud::Aws && a.kind == AssetKind::TrainingJob)
-        .filter_map(|a| {
-            a.attributes
-                .get("model_artifacts")
-                .and_then(|v| v.as_str())
-                .map(|u| (u, a.id.as_str()))
-        })
+        .filter_map(|a| a.attributes.get("model_artifacts").and_then(|v| v.as_str()).map(|u| (u, a.id.as_str())))
         .collect();
     assets
         .iter()
@@ -59,9 +52,7 @@ async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cove
     for a in assets.iter().filter(|a| a.cloud == Cloud::Aws) {
         for r in &a.relations {
             if arn::bucket_name(&r.target).is_some() && !assets.iter().any(|x| x.id == r.target) {
-                wanted
-                    .entry(r.target.clone())
-                    .or_insert_with(|| a.account.clone());
+                wanted.entry(r.target.clone()).or_insert_with(|| a.account.clone());
             }
         }
     }
@@ -123,13 +114,8 @@ async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cove
                 collector: "s3.bucket_tags".into(),
                 status,
                 assets: ok,
-                error: (!errors.is_empty()).then(|| {
-                    errors
-                        .iter()
-                        .map(|e| e.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                }),
+                error: (!errors.is_empty())
+                    .then(|| errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
                 duration_ms: started.elapsed().as_millis() as u64,
             }
         })
@@ -138,8 +124,7 @@ async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cove
 }
 
 fn s3_client(p: &AwsProvider, sdk: &SdkConfig, region: Option<String>) -> aws_sdk_s3::Client {
-    let mut b =
-        aws_sdk_s3::config::Builder::from(sdk).interceptor(p.action_log().interceptor("s3"));
+    let mut b = aws_sdk_s3::config::Builder::from(sdk).interceptor(p.action_log().interceptor("s3"));
     if let Some(r) = region {
         b = b.region(aws_config::Region::new(r));
     }
@@ -150,12 +135,7 @@ fn s3_client(p: &AwsProvider, sdk: &SdkConfig, region: Option<String>) -> aws_sd
     aws_sdk_s3::Client::from_conf(b.build())
 }
 
-async fn lookup(
-    p: &AwsProvider,
-    sdk: &SdkConfig,
-    bucket_arn: &str,
-    account: &str,
-) -> Result<Asset, CollectError> {
+async fn lookup(p: &AwsProvider, sdk: &SdkConfig, bucket_arn: &str, account: &str) -> Result<Asset, CollectError> {
     let name = arn::bucket_name(bucket_arn).unwrap_or_default();
     let loc = s3_client(p, sdk, None)
         .get_bucket_location()
@@ -169,17 +149,8 @@ async fn lookup(
         Some("EU") => "eu-west-1".to_owned(),
         Some(r) => r.to_owned(),
     };
-    let tags = match s3_client(p, sdk, Some(region.clone()))
-        .get_bucket_tagging()
-        .bucket(name)
-        .send()
-        .await
-    {
-        Ok(t) => t
-            .tag_set()
-            .iter()
-            .map(|t| (t.key().to_owned(), t.value().to_owned()))
-            .collect(),
+    let tags = match s3_client(p, sdk, Some(region.clone())).get_bucket_tagging().bucket(name).send().await {
+        Ok(t) => t.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
         Err(e) => {
             use aws_smithy_types::error::metadata::ProvideErrorMetadata;
             if e.as_service_error().and_then(|se| se.code()) == Some("NoSuchTagSet") {
@@ -191,15 +162,7 @@ async fn lookup(
     };
     // The bucket's own account is not returned by these calls; the referencing account is
     // recorded as the scope it was seen from.
-    let mut a = Asset::new(
-        bucket_arn,
-        Cloud::Aws,
-        account,
-        Some(region),
-        AssetKind::Bucket,
-        Service::S3,
-        name,
-    );
+    let mut a = Asset::new(bucket_arn, Cloud::Aws, account, Some(region), AssetKind::Bucket, Service::S3, name);
     a.tags = tags;
     a.lifecycle_stage = None;
     Ok(a)

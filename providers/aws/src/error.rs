@@ -17,25 +17,14 @@ where
             let e = se.err();
             let Some(code) = e.code() else {
                 // No AWS error code: the response did not parse as an AWS error or result.
-                let detail =
-                    aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
-                return CollectError::new(
-                    ErrorKind::Malformed,
-                    format!("{op}: unexpected response: {detail}"),
-                );
+                let detail = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+                return CollectError::new(ErrorKind::Malformed, format!("{op}: unexpected response: {detail}"));
             };
             let kind = kind_of(code);
             let msg = e.message().unwrap_or("");
-            CollectError::new(
-                kind,
-                format!("{op}: {code}: {msg}")
-                    .trim_end_matches([':', ' '])
-                    .to_owned(),
-            )
+            CollectError::new(kind, format!("{op}: {code}: {msg}").trim_end_matches([':', ' ']).to_owned())
         }
-        SdkError::TimeoutError(_) => {
-            CollectError::new(ErrorKind::TimedOut, format!("{op}: timed out"))
-        }
+        SdkError::TimeoutError(_) => CollectError::new(ErrorKind::TimedOut, format!("{op}: timed out")),
         SdkError::DispatchFailure(d) => {
             let why = if d.is_timeout() {
                 "timed out connecting"
@@ -44,19 +33,14 @@ where
             } else {
                 "request could not be sent"
             };
-            CollectError::new(
-                ErrorKind::Other,
-                format!("{op}: {why}: {}", source_chain(&err)),
-            )
+            CollectError::new(ErrorKind::Other, format!("{op}: {why}: {}", source_chain(&err)))
         }
-        SdkError::ResponseError(_) => CollectError::new(
-            ErrorKind::Malformed,
-            format!("{op}: malformed response: {}", source_chain(&err)),
-        ),
-        SdkError::ConstructionFailure(_) => CollectError::new(
-            ErrorKind::Other,
-            format!("{op}: request could not be built: {}", source_chain(&err)),
-        ),
+        SdkError::ResponseError(_) => {
+            CollectError::new(ErrorKind::Malformed, format!("{op}: malformed response: {}", source_chain(&err)))
+        }
+        SdkError::ConstructionFailure(_) => {
+            CollectError::new(ErrorKind::Other, format!("{op}: request could not be built: {}", source_chain(&err)))
+        }
         _ => CollectError::new(ErrorKind::Other, format!("{op}: {}", source_chain(&err))),
     }
 }
@@ -80,9 +64,7 @@ pub fn kind_of(code: &str) -> ErrorKind {
         | "RequestLimitExceeded"
         | "SlowDown"
         | "ProvisionedThroughputExceededException" => ErrorKind::Throttled,
-        "OptInRequired" | "SubscriptionRequiredException" | "UnknownOperationException" => {
-            ErrorKind::NotEnabled
-        }
+        "OptInRequired" | "SubscriptionRequiredException" | "UnknownOperationException" => ErrorKind::NotEnabled,
         _ => ErrorKind::Other,
     }
 }
@@ -98,8 +80,7 @@ where
             let msg = se.err().message().unwrap_or("").to_ascii_lowercase();
             code.contains("NotFound")
                 || code == "NoSuchEntity"
-                || (code == "ValidationException"
-                    && (msg.contains("could not find") || msg.contains("does not exist")))
+                || (code == "ValidationException" && (msg.contains("could not find") || msg.contains("does not exist")))
         }
         _ => false,
     }
@@ -112,9 +93,5 @@ fn source_chain(err: &dyn std::error::Error) -> String {
         parts.push(e.to_string());
         cur = e.source();
     }
-    if parts.is_empty() {
-        err.to_string()
-    } else {
-        parts.join(": ")
-    }
+    if parts.is_empty() { err.to_string() } else { parts.join(": ") }
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use aimscope_core::detect::Catalogue;
 use aimscope_core::{
-    Asset, Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider,
-    ProviderError, Scope, bind_all,
+    Asset, Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope,
+    bind_all,
 };
 use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
@@ -24,16 +25,18 @@ use crate::scope::AwsScope;
 pub struct AwsProvider {
     cfg: AwsConfig,
     disabled: Vec<String>,
+    catalogue: &'static Catalogue,
     actions: ActionLog,
     /// SDK config per account (with that account's credentials), kept for enrichment.
     accounts: Mutex<BTreeMap<String, SdkConfig>>,
 }
 
 impl AwsProvider {
-    pub fn new(cfg: AwsConfig, disabled_collectors: Vec<String>) -> AwsProvider {
+    pub fn new(cfg: AwsConfig, disabled_collectors: Vec<String>, catalogue: &'static Catalogue) -> AwsProvider {
         AwsProvider {
             cfg,
             disabled: disabled_collectors,
+            catalogue,
             actions: ActionLog::default(),
             accounts: Mutex::new(BTreeMap::new()),
         }
@@ -68,19 +71,12 @@ impl AwsProvider {
 
     fn sts(&self, sdk: &SdkConfig) -> aws_sdk_sts::Client {
         aws_sdk_sts::Client::from_conf(
-            aws_sdk_sts::config::Builder::from(sdk)
-                .interceptor(self.actions.interceptor("sts"))
-                .build(),
+            aws_sdk_sts::config::Builder::from(sdk).interceptor(self.actions.interceptor("sts")).build(),
         )
     }
 
     /// The accounts to scan (besides the caller's own), with coverage for discovery failures.
-    async fn member_accounts(
-        &self,
-        base: &SdkConfig,
-        own: &str,
-        coverage: &mut Vec<Coverage>,
-    ) -> Vec<String> {
+    async fn member_accounts(&self, base: &SdkConfig, own: &str, coverage: &mut Vec<Coverage>) -> Vec<String> {
         let mut ids: Vec<String> = self.cfg.accounts.clone();
         if self.cfg.organization {
             let org = aws_sdk_organizations::Client::from_conf(
@@ -92,20 +88,13 @@ impl AwsProvider {
             // Organizations pages are flattened by hand: ListAccounts returns NextToken.
             let mut token: Option<String> = None;
             loop {
-                match org
-                    .list_accounts()
-                    .set_next_token(token.clone())
-                    .send()
-                    .await
-                {
+                match org.list_accounts().set_next_token(token.clone()).send().await {
                     Ok(page) => {
                         for a in page.accounts() {
-                            let active =
-                                a.state()
-                                    .map(|s| s.as_str() == "ACTIVE")
-                                    .unwrap_or_else(|| {
-                                        a.status().map(|s| s.as_str() == "ACTIVE").unwrap_or(true)
-                                    });
+                            let active = a
+                                .state()
+                                .map(|s| s.as_str() == "ACTIVE")
+                                .unwrap_or_else(|| a.status().map(|s| s.as_str() == "ACTIVE").unwrap_or(true));
                             if let (Some(id), true) = (a.id(), active) {
                                 ids.push(id.to_owned());
                             }
@@ -117,12 +106,7 @@ impl AwsProvider {
                     }
                     Err(e) => {
                         let e = sdk_err("organizations:ListAccounts", e);
-                        coverage.push(discovery_coverage(
-                            Some(own),
-                            "organizations.list_accounts",
-                            &e,
-                            started,
-                        ));
+                        coverage.push(discovery_coverage(Some(own), "organizations.list_accounts", &e, started));
                         break;
                     }
                 }
@@ -134,12 +118,7 @@ impl AwsProvider {
         ids
     }
 
-    async fn assume(
-        &self,
-        base: &SdkConfig,
-        partition: &str,
-        account: &str,
-    ) -> Result<SdkConfig, CollectError> {
+    async fn assume(&self, base: &SdkConfig, partition: &str, account: &str) -> Result<SdkConfig, CollectError> {
         let role = format!("arn:{partition}:iam::{account}:role/{}", self.cfg.role_name);
         let out = self
             .sts(base)
@@ -155,10 +134,7 @@ impl AwsProvider {
                 e
             })?;
         let c = out.credentials().ok_or_else(|| {
-            CollectError::new(
-                ErrorKind::Malformed,
-                format!("sts:AssumeRole {role}: no credentials in response"),
-            )
+            CollectError::new(ErrorKind::Malformed, format!("sts:AssumeRole {role}: no credentials in response"))
         })?;
         let expiry = std::time::SystemTime::try_from(*c.expiration()).ok();
         let creds = aws_credential_types::Credentials::new(
@@ -170,26 +146,17 @@ impl AwsProvider {
         );
         Ok(base
             .to_builder()
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(creds),
-            )
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
             .build())
     }
 
-    async fn regions(
-        &self,
-        sdk: &SdkConfig,
-        account: &str,
-        coverage: &mut Vec<Coverage>,
-    ) -> Vec<String> {
+    async fn regions(&self, sdk: &SdkConfig, account: &str, coverage: &mut Vec<Coverage>) -> Vec<String> {
         if !self.cfg.regions.is_empty() {
             return self.cfg.regions.clone();
         }
         let started = Instant::now();
         let client = aws_sdk_account::Client::from_conf(
-            aws_sdk_account::config::Builder::from(sdk)
-                .interceptor(self.actions.interceptor("account"))
-                .build(),
+            aws_sdk_account::config::Builder::from(sdk).interceptor(self.actions.interceptor("account")).build(),
         );
         let mut regions = Vec::new();
         let mut pages = client
@@ -200,16 +167,11 @@ impl AwsProvider {
             .send();
         while let Some(page) = pages.next().await {
             match page {
-                Ok(p) => regions.extend(
-                    p.regions()
-                        .iter()
-                        .filter_map(|r| r.region_name().map(str::to_owned)),
-                ),
+                Ok(p) => regions.extend(p.regions().iter().filter_map(|r| r.region_name().map(str::to_owned))),
                 Err(e) => {
                     let e = sdk_err("account:ListRegions", e);
                     let fallback = sdk.region().map(|r| r.to_string());
-                    let mut cov =
-                        discovery_coverage(Some(account), "account.list_regions", &e, started);
+                    let mut cov = discovery_coverage(Some(account), "account.list_regions", &e, started);
                     cov.error = Some(format!(
                         "{}; scanning only the default region {} (set aws.regions to choose)",
                         e.message,
@@ -225,12 +187,7 @@ impl AwsProvider {
     }
 }
 
-fn discovery_coverage(
-    account: Option<&str>,
-    step: &str,
-    e: &CollectError,
-    started: Instant,
-) -> Coverage {
+fn discovery_coverage(account: Option<&str>, step: &str, e: &CollectError, started: Instant) -> Coverage {
     Coverage {
         cloud: Cloud::Aws,
         account: account.map(str::to_owned),
@@ -252,9 +209,7 @@ impl Provider for AwsProvider {
     async fn discover(&self) -> Result<Discovery, ProviderError> {
         let base = self.base_config().await;
         let Some(provider) = base.credentials_provider() else {
-            return Err(ProviderError::NotConfigured(
-                "no AWS credentials provider configured".into(),
-            ));
+            return Err(ProviderError::NotConfigured("no AWS credentials provider configured".into()));
         };
         if let Err(e) = provider.provide_credentials().await {
             return Err(ProviderError::NotConfigured(format!(
@@ -267,14 +222,11 @@ impl Provider for AwsProvider {
             ));
         }
         let base = if base.region().is_none() {
-            base.to_builder()
-                .region(Region::new(self.cfg.regions[0].clone()))
-                .build()
+            base.to_builder().region(Region::new(self.cfg.regions[0].clone())).build()
         } else {
             base
         };
-        let partition =
-            crate::arn::partition_of(&base.region().map(|r| r.to_string()).unwrap_or_default());
+        let partition = crate::arn::partition_of(&base.region().map(|r| r.to_string()).unwrap_or_default());
         let identity = self
             .sts(&base)
             .get_caller_identity()
@@ -304,8 +256,7 @@ impl Provider for AwsProvider {
                 Ok(sdk) => configs.push((account, sdk)),
                 Err(e) => {
                     tracing::warn!(account = %account, "{}", e.message);
-                    let mut cov =
-                        discovery_coverage(Some(&account), "sts.assume_role", &e, started);
+                    let mut cov = discovery_coverage(Some(&account), "sts.assume_role", &e, started);
                     // Any failure to enter an account means we could not look: never "complete".
                     if cov.status == CoverageStatus::NotEnabled {
                         cov.status = CoverageStatus::Denied;
@@ -319,26 +270,16 @@ impl Provider for AwsProvider {
         for (account, sdk) in configs {
             for region in self.regions(&sdk, &account, &mut coverage).await {
                 let scoped = sdk.to_builder().region(Region::new(region.clone())).build();
-                let scope = Scope {
-                    cloud: Cloud::Aws,
-                    account: account.clone(),
-                    region: Some(region),
-                };
-                contexts.push(Arc::new(AwsScope::new(scope, scoped, self.actions.clone())));
+                let scope = Scope { cloud: Cloud::Aws, account: account.clone(), region: Some(region) };
+                contexts.push(Arc::new(AwsScope::new(scope, scoped, self.actions.clone(), self.catalogue)));
             }
             if let Ok(mut m) = self.accounts.lock() {
                 m.insert(account, sdk);
             }
         }
         let disabled = self.disabled.clone();
-        let tasks = bind_all(crate::collectors::ALL, &contexts, |name| {
-            !disabled.iter().any(|d| d == name)
-        });
-        Ok(Discovery {
-            tasks,
-            coverage,
-            credential_source: Some(format!("AWS standard chain, caller account {own}")),
-        })
+        let tasks = bind_all(crate::collectors::ALL, &contexts, |name| !disabled.iter().any(|d| d == name));
+        Ok(Discovery { tasks, coverage, credential_source: Some(format!("AWS standard chain, caller account {own}")) })
     }
 
     async fn enrich(&self, assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {

@@ -3,10 +3,46 @@
 
 use std::sync::OnceLock;
 
+use aimscope_core::detect::Catalogue;
 use aimscope_core::{Scope, ScopeContext};
 use aws_config::SdkConfig;
 
 use crate::actions::ActionLog;
+
+/// Declares the scope's lazily built service clients: `(getter, crate, IAM prefix)`.
+/// Every client carries the action-log interceptor, so no call escapes the audit trail.
+macro_rules! clients {
+    ($(($field:ident, $krate:ident, $iam:literal)),* $(,)?) => {
+        #[derive(Debug, Default)]
+        struct Clients {
+            $($field: OnceLock<$krate::Client>,)*
+        }
+
+        impl AwsScope {
+            $(
+                pub fn $field(&self) -> &$krate::Client {
+                    self.clients.$field.get_or_init(|| {
+                        let conf = $krate::config::Builder::from(&self.sdk)
+                            .interceptor(self.actions.interceptor($iam))
+                            .build();
+                        $krate::Client::from_conf(conf)
+                    })
+                }
+            )*
+        }
+    };
+}
+
+clients!(
+    (sagemaker, aws_sdk_sagemaker, "sagemaker"),
+    (bedrock, aws_sdk_bedrock, "bedrock"),
+    (bedrock_agent, aws_sdk_bedrockagent, "bedrock"),
+    (lambda, aws_sdk_lambda, "lambda"),
+    (secrets_manager, aws_sdk_secretsmanager, "secretsmanager"),
+    (ssm, aws_sdk_ssm, "ssm"),
+    (ecs, aws_sdk_ecs, "ecs"),
+    (ecr, aws_sdk_ecr, "ecr"),
+);
 
 #[derive(Debug)]
 pub struct AwsScope {
@@ -14,9 +50,9 @@ pub struct AwsScope {
     pub partition: &'static str,
     pub sdk: SdkConfig,
     pub actions: ActionLog,
-    sagemaker: OnceLock<aws_sdk_sagemaker::Client>,
-    bedrock: OnceLock<aws_sdk_bedrock::Client>,
-    bedrock_agent: OnceLock<aws_sdk_bedrockagent::Client>,
+    /// Outside-AI detection catalogue (built-in or the user's).
+    pub catalogue: &'static Catalogue,
+    clients: Clients,
 }
 
 impl ScopeContext for AwsScope {
@@ -26,17 +62,9 @@ impl ScopeContext for AwsScope {
 }
 
 impl AwsScope {
-    pub fn new(scope: Scope, sdk: SdkConfig, actions: ActionLog) -> AwsScope {
+    pub fn new(scope: Scope, sdk: SdkConfig, actions: ActionLog, catalogue: &'static Catalogue) -> AwsScope {
         let partition = crate::arn::partition_of(scope.region.as_deref().unwrap_or("us-east-1"));
-        AwsScope {
-            scope,
-            partition,
-            sdk,
-            actions,
-            sagemaker: OnceLock::new(),
-            bedrock: OnceLock::new(),
-            bedrock_agent: OnceLock::new(),
-        }
+        AwsScope { scope, partition, sdk, actions, catalogue, clients: Clients::default() }
     }
 
     pub fn account(&self) -> &str {
@@ -45,33 +73,6 @@ impl AwsScope {
 
     pub fn region(&self) -> &str {
         self.scope.region.as_deref().unwrap_or("us-east-1")
-    }
-
-    pub fn sagemaker(&self) -> &aws_sdk_sagemaker::Client {
-        self.sagemaker.get_or_init(|| {
-            let conf = aws_sdk_sagemaker::config::Builder::from(&self.sdk)
-                .interceptor(self.actions.interceptor("sagemaker"))
-                .build();
-            aws_sdk_sagemaker::Client::from_conf(conf)
-        })
-    }
-
-    pub fn bedrock(&self) -> &aws_sdk_bedrock::Client {
-        self.bedrock.get_or_init(|| {
-            let conf = aws_sdk_bedrock::config::Builder::from(&self.sdk)
-                .interceptor(self.actions.interceptor("bedrock"))
-                .build();
-            aws_sdk_bedrock::Client::from_conf(conf)
-        })
-    }
-
-    pub fn bedrock_agent(&self) -> &aws_sdk_bedrockagent::Client {
-        self.bedrock_agent.get_or_init(|| {
-            let conf = aws_sdk_bedrockagent::config::Builder::from(&self.sdk)
-                .interceptor(self.actions.interceptor("bedrock"))
-                .build();
-            aws_sdk_bedrockagent::Client::from_conf(conf)
-        })
     }
 
     /// Whether Bedrock is offered in this scope's region. The list is botocore's endpoint data;

@@ -65,10 +65,7 @@ pub struct CollectError {
 
 impl CollectError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        CollectError {
-            kind,
-            message: message.into(),
-        }
+        CollectError { kind, message: message.into() }
     }
 
     pub fn coverage_status(&self) -> CoverageStatus {
@@ -146,10 +143,7 @@ pub fn bind_all<Cx: ScopeContext>(
     let mut tasks: Vec<Box<dyn Task>> = Vec::new();
     for cx in contexts {
         for c in collectors.iter().filter(|c| enabled(c.name())) {
-            tasks.push(Box::new(Bound {
-                collector: *c,
-                cx: cx.clone(),
-            }));
+            tasks.push(Box::new(Bound { collector: *c, cx: cx.clone() }));
         }
     }
     tasks

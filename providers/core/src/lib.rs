@@ -3,10 +3,11 @@
 //! never on the binary.
 
 pub mod collect;
+pub mod detect;
 pub mod model;
 
 pub use collect::{
-    AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Provider, ProviderError,
-    Scope, ScopeContext, Task, bind_all,
+    AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Provider, ProviderError, Scope, ScopeContext,
+    Task, bind_all,
 };
 pub use model::*;

@@ -14,9 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: &str = "1.0.0";
 
 /// The cloud an asset lives in.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Cloud {
     Aws,
@@ -49,17 +47,13 @@ impl std::str::FromStr for Cloud {
             "aws" => Ok(Cloud::Aws),
             "azure" => Ok(Cloud::Azure),
             "gcp" => Ok(Cloud::Gcp),
-            other => Err(format!(
-                "unknown provider `{other}` (expected aws, azure or gcp)"
-            )),
+            other => Err(format!("unknown provider `{other}` (expected aws, azure or gcp)")),
         }
     }
 }
 
 /// What an asset is, across clouds. Providers map their resource types onto these.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetKind {
     /// A trained model (SageMaker model, Azure ML model version, Vertex AI model).
@@ -109,6 +103,12 @@ pub enum AssetKind {
     Connection,
     /// Evidence that something calls an outside AI API (OpenAI, Anthropic, ...).
     ThirdPartyApiUsage,
+    /// A function, service, web app or task that uses AI (recorded when it shows evidence).
+    Application,
+    /// A secret or parameter whose name shows an outside AI service (its value is never read).
+    Secret,
+    /// A container image repository for model serving.
+    ContainerRepository,
     /// Regional AI settings (e.g. Bedrock model-invocation logging).
     ServiceConfiguration,
     /// An AI API that is enabled for a project without owning a resource.
@@ -127,6 +127,7 @@ impl AssetKind {
                 | AssetKind::DataSource
                 | AssetKind::ServiceConfiguration
                 | AssetKind::UserProfile
+                | AssetKind::Secret
         )
     }
 
@@ -144,9 +145,7 @@ impl AssetKind {
 }
 
 /// The cloud service an asset was found in.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
     Sagemaker,
@@ -173,20 +172,7 @@ pub enum Service {
 }
 
 /// A normalised status; the provider's own value is kept in [`Asset::raw_status`].
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Creating,
@@ -215,9 +201,7 @@ impl Status {
             .collect::<String>()
             .to_ascii_lowercase();
         match s.as_str() {
-            "creating" | "pending" | "queued" | "provisioning" | "notstarted" | "starting" => {
-                Status::Creating
-            }
+            "creating" | "pending" | "queued" | "provisioning" | "notstarted" | "starting" => Status::Creating,
             "inservice"
             | "active"
             | "available"
@@ -227,15 +211,11 @@ impl Status {
             | "prepared"
             | "created"
             | "succeededprovisioning" => Status::Active,
-            "updating" | "systemupdating" | "rollingback" | "versioning" | "preparing" => {
-                Status::Updating
-            }
+            "updating" | "systemupdating" | "rollingback" | "versioning" | "preparing" => Status::Updating,
             "inprogress" | "running" | "training" | "executing" | "stopping" => Status::InProgress,
             "completed" | "succeeded" | "success" | "complete" => Status::Completed,
             "stopped" | "cancelled" | "canceled" | "paused" | "expired" => Status::Stopped,
-            "failed" | "error" | "createfailed" | "updatefailed" | "deletefailed" | "rejected" => {
-                Status::Failed
-            }
+            "failed" | "error" | "createfailed" | "updatefailed" | "deletefailed" | "rejected" => Status::Failed,
             "deleting" | "deleted" => Status::Deleting,
             "disabled" | "notenabled" => Status::Disabled,
             _ => Status::Unknown,
@@ -244,9 +224,7 @@ impl Status {
 }
 
 /// AI system life-cycle stages of ISO/IEC 22989:2022 §6.1.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStage {
     Inception,
@@ -269,9 +247,7 @@ impl LifecycleStage {
             K::TrainingJob | K::CustomizationJob | K::ProcessingJob | K::Pipeline | K::Notebook => {
                 LifecycleStage::DesignAndDevelopment
             }
-            K::Model | K::CustomModel | K::ModelPackage | K::ModelRegistry => {
-                LifecycleStage::VerificationAndValidation
-            }
+            K::Model | K::CustomModel | K::ModelPackage | K::ModelRegistry => LifecycleStage::VerificationAndValidation,
             K::Endpoint
             | K::Deployment
             | K::Agent
@@ -291,9 +267,7 @@ impl LifecycleStage {
 
 /// How one asset depends on another. Relations point from the dependent asset to what it
 /// depends on (a model is `produced_by` a training job, which is `trained_on` a bucket).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// A job or model was trained / tuned on this data.
@@ -340,9 +314,7 @@ pub enum Propagation {
 
 /// A lineage edge from the asset that holds it to `target` (another asset's id, or an
 /// external reference such as `arn:aws:s3:::bucket` that may not resolve to an asset).
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Relation {
     pub kind: RelationKind,
     pub target: String,
@@ -354,11 +326,7 @@ pub struct Relation {
 
 impl Relation {
     pub fn new(kind: RelationKind, target: impl Into<String>) -> Self {
-        Relation {
-            kind,
-            target: target.into(),
-            reference: None,
-        }
+        Relation { kind, target: target.into(), reference: None }
     }
 
     pub fn with_reference(mut self, reference: impl Into<String>) -> Self {
@@ -475,14 +443,8 @@ impl Asset {
         self
     }
 
-    pub fn relate_ref(
-        &mut self,
-        kind: RelationKind,
-        target: impl Into<String>,
-        reference: impl Into<String>,
-    ) {
-        self.relations
-            .push(Relation::new(kind, target).with_reference(reference));
+    pub fn relate_ref(&mut self, kind: RelationKind, target: impl Into<String>, reference: impl Into<String>) {
+        self.relations.push(Relation::new(kind, target).with_reference(reference));
     }
 
     /// Records a provider-specific attribute; `None` values are skipped so callers can pass
@@ -522,9 +484,7 @@ impl Asset {
 }
 
 /// How severe a finding is. Ordered: `info < low < medium < high < critical`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -543,9 +503,7 @@ impl std::str::FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            other => Err(format!(
-                "unknown severity `{other}` (expected info, low, medium, high or critical)"
-            )),
+            other => Err(format!("unknown severity `{other}` (expected info, low, medium, high or critical)")),
         }
     }
 }
@@ -567,9 +525,7 @@ pub struct Finding {
 
 /// What happened when a collector looked at a scope. Anything other than `complete` and
 /// `not_enabled` means the scope may hold assets the inventory does not show.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageStatus {
     /// Everything was listed.
@@ -681,16 +637,9 @@ mod tests {
 
     #[test]
     fn asset_round_trips_and_omits_empty_fields() {
-        let mut a = Asset::new(
-            "arn:x",
-            Cloud::Aws,
-            "111",
-            Some("us-east-1".into()),
-            AssetKind::Model,
-            Service::Sagemaker,
-            "m",
-        )
-        .with_status("InService");
+        let mut a =
+            Asset::new("arn:x", Cloud::Aws, "111", Some("us-east-1".into()), AssetKind::Model, Service::Sagemaker, "m")
+                .with_status("InService");
         a.relate(RelationKind::ProducedBy, "arn:job");
         let json = serde_json::to_value(&a).unwrap_or_default();
         assert_eq!(json["kind"], "model");
@@ -703,15 +652,7 @@ mod tests {
 
     #[test]
     fn merge_unions_relations_and_keeps_first_scalars() {
-        let mut a = Asset::new(
-            "id",
-            Cloud::Aws,
-            "1",
-            None,
-            AssetKind::Bucket,
-            Service::S3,
-            "b",
-        );
+        let mut a = Asset::new("id", Cloud::Aws, "1", None, AssetKind::Bucket, Service::S3, "b");
         a.relate(RelationKind::PartOf, "x");
         let mut b = a.clone().with_status("Active");
         b.relate(RelationKind::PartOf, "y");

@@ -14,11 +14,7 @@ pub fn foundation_model_arn(cx: &AwsScope, model: &str) -> String {
     if model.starts_with("arn:") {
         model.to_owned()
     } else {
-        format!(
-            "arn:{}:bedrock:{}::foundation-model/{model}",
-            cx.partition,
-            cx.region()
-        )
+        format!("arn:{}:bedrock:{}::foundation-model/{model}", cx.partition, cx.region())
     }
 }
 

@@ -17,30 +17,13 @@ pub fn asset(
     service: Service,
     name: impl Into<String>,
 ) -> Asset {
-    Asset::new(
-        id,
-        Cloud::Aws,
-        cx.account(),
-        Some(cx.region().to_owned()),
-        kind,
-        service,
-        name,
-    )
+    Asset::new(id, Cloud::Aws, cx.account(), Some(cx.region().to_owned()), kind, service, name)
 }
 
 /// Tags of a SageMaker resource (sagemaker:ListTags, paginated).
-pub async fn sagemaker_tags(
-    cx: &AwsScope,
-    arn: &str,
-) -> Result<BTreeMap<String, String>, CollectError> {
+pub async fn sagemaker_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
     let mut tags = BTreeMap::new();
-    let mut pages = cx
-        .sagemaker()
-        .list_tags()
-        .resource_arn(arn)
-        .into_paginator()
-        .items()
-        .send();
+    let mut pages = cx.sagemaker().list_tags().resource_arn(arn).into_paginator().items().send();
     while let Some(t) = pages.next().await {
         let t = t.map_err(|e| sdk_err("sagemaker:ListTags", e))?;
         if let (Some(k), Some(v)) = (t.key(), t.value()) {
@@ -51,10 +34,7 @@ pub async fn sagemaker_tags(
 }
 
 /// Tags of a Bedrock resource (bedrock:ListTagsForResource).
-pub async fn bedrock_tags(
-    cx: &AwsScope,
-    arn: &str,
-) -> Result<BTreeMap<String, String>, CollectError> {
+pub async fn bedrock_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
     let out = cx
         .bedrock()
         .list_tags_for_resource()
@@ -62,18 +42,11 @@ pub async fn bedrock_tags(
         .send()
         .await
         .map_err(|e| sdk_err("bedrock:ListTagsForResource", e))?;
-    Ok(out
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_owned(), t.value().to_owned()))
-        .collect())
+    Ok(out.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect())
 }
 
 /// Tags of a Bedrock Agents resource (bedrock:ListTagsForResource on the agent endpoint).
-pub async fn agent_tags(
-    cx: &AwsScope,
-    arn: &str,
-) -> Result<BTreeMap<String, String>, CollectError> {
+pub async fn agent_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
     let out = cx
         .bedrock_agent()
         .list_tags_for_resource()
@@ -81,14 +54,10 @@ pub async fn agent_tags(
         .send()
         .await
         .map_err(|e| sdk_err("bedrock:ListTagsForResource", e))?;
-    Ok(out
-        .tags()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default())
+    Ok(out.tags().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
 }
 
 /// A JSON string value, or nothing.
 pub fn s(v: Option<&str>) -> Option<serde_json::Value> {
-    v.filter(|v| !v.is_empty())
-        .map(|v| serde_json::Value::String(v.to_owned()))
+    v.filter(|v| !v.is_empty()).map(|v| serde_json::Value::String(v.to_owned()))
 }

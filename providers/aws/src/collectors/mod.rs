@@ -15,6 +15,9 @@ mod bedrock_inference_profiles;
 mod bedrock_invocation_logging;
 mod bedrock_knowledge_bases;
 mod bedrock_provisioned_throughput;
+mod ecr_repositories;
+mod ecs_task_definitions;
+mod lambda_functions;
 mod sagemaker_domains;
 mod sagemaker_endpoint_configs;
 mod sagemaker_endpoints;
@@ -27,6 +30,8 @@ mod sagemaker_pipelines;
 mod sagemaker_processing_jobs;
 mod sagemaker_training_jobs;
 mod sagemaker_transform_jobs;
+mod secretsmanager_secrets;
+mod ssm_parameters;
 
 /// The collector registry.
 pub static ALL: &[&dyn Collector<AwsScope>] = &[
@@ -51,6 +56,12 @@ pub static ALL: &[&dyn Collector<AwsScope>] = &[
     &bedrock_invocation_logging::InvocationLogging,
     &bedrock_agents::Agents,
     &bedrock_knowledge_bases::KnowledgeBases,
+    // Outside AI services (third-party API usage).
+    &lambda_functions::LambdaFunctions,
+    &secretsmanager_secrets::Secrets,
+    &ssm_parameters::Parameters,
+    &ecs_task_definitions::TaskDefinitions,
+    &ecr_repositories::Repositories,
 ];
 
 /// Collector ids, for config validation and docs.
