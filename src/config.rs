@@ -43,6 +43,9 @@ pub struct Config {
     #[cfg(feature = "aws")]
     #[serde(default)]
     pub aws: aimscope_aws::AwsConfig,
+    #[cfg(feature = "azure")]
+    #[serde(default)]
+    pub azure: aimscope_azure::AzureConfig,
 }
 
 impl Default for Config {

@@ -11,6 +11,8 @@ pub fn built_in() -> Vec<Cloud> {
     [
         #[cfg(feature = "aws")]
         Cloud::Aws,
+        #[cfg(feature = "azure")]
+        Cloud::Azure,
     ]
     .to_vec()
 }
@@ -21,6 +23,9 @@ pub fn build(cloud: Cloud, cfg: &Config, catalogue: &'static Catalogue) -> Resul
     match cloud {
         #[cfg(feature = "aws")]
         Cloud::Aws => Ok(Box::new(aimscope_aws::AwsProvider::new(cfg.aws.clone(), disabled, catalogue))),
+        #[cfg(feature = "azure")]
+        Cloud::Azure => Ok(Box::new(aimscope_azure::AzureProvider::new(cfg.azure.clone(), disabled, catalogue))),
+        #[allow(unreachable_patterns)]
         other => {
             let _ = (disabled, catalogue);
             Err(format!("the {other} provider is not available in this build of aimscope"))

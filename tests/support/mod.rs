@@ -95,7 +95,8 @@ pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aimscope"));
     cmd.args(args)
         .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        // Only the test's own bin dir (e.g. a stub `az`): no real cloud CLI is ever reached.
+        .env("PATH", home.join("bin"))
         .env("HOME", home)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
@@ -146,6 +147,20 @@ pub fn asset<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value 
 
 pub fn has_relation(a: &serde_json::Value, kind: &str, target: &str) -> bool {
     a["relations"].as_array().is_some_and(|rs| rs.iter().any(|r| r["kind"] == kind && r["target"] == target))
+}
+
+/// Puts an executable stub `az` in `home/bin` that prints an Azure CLI access-token document.
+pub fn stub_az(home: &Path) {
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let az = bin.join("az");
+    std::fs::write(
+        &az,
+        "#!/bin/sh\necho '{\"accessToken\":\"test-token\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":4070908800,\"tenant\":\"00000000-0000-0000-0000-000000000000\",\"tokenType\":\"Bearer\"}'\n",
+    )
+    .expect("write az");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).expect("chmod az");
 }
 
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

@@ -1,0 +1,49 @@
+//! Azure ML model containers and their versions (workspace model registry).
+
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
+use async_stream::try_stream;
+
+use super::common::{arm_asset, s, str_at};
+use crate::ids::{ml_ref, norm};
+use crate::scope::{AzureScope, ML_API};
+
+pub struct Models;
+
+impl Collector<AzureScope> for Models {
+    fn name(&self) -> &'static str {
+        "ml.models"
+    }
+
+    fn collect<'a>(&'a self, cx: &'a AzureScope) -> AssetStream<'a> {
+        Box::pin(try_stream! {
+            for w in cx.workspaces().await? {
+                let Some(ws_id) = str_at(w, "/id") else { continue };
+                let containers = cx.children(ws_id, "models", ML_API, "Microsoft.MachineLearningServices/workspaces/models/read").await?;
+                for c in &containers {
+                    let Some(cid) = str_at(c, "/id") else { continue };
+                    let versions = cx.children(cid, "versions", ML_API, "Microsoft.MachineLearningServices/workspaces/models/versions/read").await?;
+                    for v in &versions {
+                        let Some(mut a) = arm_asset(cx, v, AssetKind::Model, Service::AzureMachineLearning) else { continue };
+                        a.name = format!("{}:{}", str_at(c, "/name").unwrap_or(""), a.name);
+                        a.region = a.region.or_else(|| str_at(w, "/location").map(str::to_owned));
+                        a.attr("model_type", s(str_at(v, "/properties/modelType")));
+                        a.attr("model_uri", s(str_at(v, "/properties/modelUri")));
+                        if let Some(job) = str_at(v, "/properties/jobName") {
+                            a.relate(RelationKind::ProducedBy, format!("{}/jobs/{}", norm(ws_id), job.to_ascii_lowercase()));
+                        }
+                        if let Some(uri) = str_at(v, "/properties/modelUri")
+                            && let Some(target) = ml_ref(ws_id, uri, "data")
+                            && target.contains("/datastores/")
+                        {
+                            a.relate_ref(RelationKind::StoredIn, target, uri);
+                        }
+                        a.relate(RelationKind::PartOf, norm(ws_id));
+                        // Versions in the workspace registry are registered by definition.
+                        a.attr("in_model_registry", Some(true.into()));
+                        yield a;
+                    }
+                }
+            }
+        })
+    }
+}
