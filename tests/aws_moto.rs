@@ -102,8 +102,15 @@ async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
     let mut env = moto_env(&moto);
     env.push(("AWS_ENDPOINT_URL_STS", sts.uri()));
     env.push(("RUST_LOG", "debug".into()));
-    let mut args: Vec<String> =
-        vec!["scan".into(), "--config".into(), cfg.display().to_string(), "--out".into(), out.display().to_string()];
+    let mut args: Vec<String> = vec![
+        "scan".into(),
+        "--provider".into(),
+        "aws".into(),
+        "--config".into(),
+        cfg.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
     args.extend(extra_args.iter().map(|a| a.to_string()));
     let home = dir.path().to_owned();
     let res = tokio::task::spawn_blocking(move || {

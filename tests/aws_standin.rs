@@ -332,7 +332,7 @@ max_attempts = 3
     ];
     let (c, o, h) = (cfg.display().to_string(), out.display().to_string(), dir.path().to_owned());
     let res = tokio::task::spawn_blocking(move || {
-        aimscope(&["scan", "--config", &c, "--out", &o, "--format", "json"], &env, &h)
+        aimscope(&["scan", "--provider", "aws", "--config", &c, "--out", &o, "--format", "json"], &env, &h)
     })
     .await
     .expect("join");
