@@ -98,6 +98,10 @@ pub enum Format {
     Jsonl,
     /// CSV of assets.
     Csv,
+    /// CycloneDX 1.6 ML-BOM (JSON).
+    Cyclonedx,
+    /// SARIF 2.1.0 of the findings.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -102,7 +102,14 @@ async fn file_sink_writes_every_format_atomically() {
     let mut inv = inventory(runner::run(&providers, &opts(), &NoProgress).await);
     aimscope::analysis::analyze(&mut inv, &Default::default(), &Default::default(), &Default::default(), None);
     let dir = workdir();
-    for (format, name) in [(Format::Json, "i.json"), (Format::Jsonl, "i.jsonl"), (Format::Csv, "i.csv")] {
+    let formats = [
+        (Format::Json, "i.json"),
+        (Format::Jsonl, "i.jsonl"),
+        (Format::Csv, "i.csv"),
+        (Format::Cyclonedx, "i.cdx.json"),
+        (Format::Sarif, "i.sarif"),
+    ];
+    for (format, name) in formats {
         let path = dir.path().join(name);
         std::fs::write(&path, "previous inventory").expect("seed old file");
         let sink = FileSink { path: Some(path.clone()), format };
@@ -134,6 +141,16 @@ async fn file_sink_writes_every_format_atomically() {
                 assert_eq!(rdr.headers().expect("header").get(0), Some("id"));
                 assert_eq!(rdr.records().count(), 3);
             }
+            Format::Cyclonedx => {
+                let bom: serde_json::Value = serde_json::from_str(&text).expect("json");
+                assert_eq!(bom["bomFormat"], "CycloneDX");
+                assert_eq!(bom["components"].as_array().map(Vec::len), Some(3));
+            }
+            Format::Sarif => {
+                let sarif: serde_json::Value = serde_json::from_str(&text).expect("json");
+                assert_eq!(sarif["version"], "2.1.0");
+                assert_eq!(sarif["runs"][0]["results"].as_array().map(Vec::len), Some(inv.findings.len()));
+            }
         }
     }
     // No temp files are left beside the outputs.
@@ -142,7 +159,7 @@ async fn file_sink_writes_every_format_atomically() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
 
     let bad = FileSink { path: Some(dir.path().join("missing-dir/out.json")), format: Format::Json };
     assert!(bad.healthcheck().await.is_err(), "an unwritable target fails before the scan");

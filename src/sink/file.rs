@@ -100,6 +100,8 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
             serde_json::to_writer_pretty(&mut *out, inv)?;
             out.push(b'\n');
         }
+        Format::Cyclonedx => out.extend(super::cyclonedx::render(inv)?),
+        Format::Sarif => out.extend(super::sarif::render(inv)?),
         Format::Jsonl => {
             let mut line = |r: Record| -> anyhow::Result<()> {
                 serde_json::to_writer(&mut *out, &r)?;

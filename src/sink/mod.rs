@@ -1,7 +1,9 @@
 //! Sinks: where a finished scan goes. Every sink is checked before the scan starts (so a
 //! half-hour scan does not end in "cannot write"), then handed the finished inventory.
 
+pub mod cyclonedx;
 pub mod file;
+pub mod sarif;
 
 use aimscope_core::Inventory;
 use async_trait::async_trait;

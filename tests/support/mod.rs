@@ -3,6 +3,7 @@
 //! production code.
 #![allow(dead_code)]
 
+pub mod azure;
 pub mod fakes;
 
 use std::io::{Read, Write};

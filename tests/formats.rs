@@ -1,0 +1,138 @@
+//! Machine-readable formats on a real multi-cloud scan (AWS through moto, Azure through the ARM
+//! stand-in): CycloneDX 1.6 validated by the CycloneDX project's own validator
+//! (cyclonedx-python-lib, strict JSON validation), SARIF 2.1.0 structure, and no planted secret
+//! in either.
+
+mod support;
+
+use std::process::Command;
+
+use support::*;
+
+async fn multi_cloud_scan(format: &str, file: &str) -> (serde_json::Value, String, serde_json::Value) {
+    let moto = Moto::start();
+    let estate = moto.seed("seed_moto.py");
+    let prod = estate["members"][0].as_str().expect("prod").to_owned();
+    let azure = azure::estate().await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[scan]\ndisabled_collectors = [\"sagemaker.feature_groups\", \"sagemaker.inference_components\", \
+             \"bedrock.custom_models\", \"bedrock.customization_jobs\", \"bedrock.imported_models\", \
+             \"bedrock.provisioned_throughput\", \"bedrock.guardrails\", \"bedrock.inference_profiles\", \
+             \"bedrock.agents\", \"bedrock.knowledge_bases\"]\n\
+             [aws]\naccounts = [\"{prod}\"]\nregions = [\"us-east-1\", \"eu-west-1\"]\n\
+             [azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
+             authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 3\n",
+            azure.uri()
+        ),
+    );
+    let out = dir.path().join(file);
+    let mut env = moto_env(&moto);
+    env.push(("RUST_LOG", "debug".into()));
+    let args: Vec<String> = ["scan", "--provider", "aws,azure", "--format", format, "--config"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([cfg.display().to_string(), "--out".into(), out.display().to_string()])
+        .collect();
+    let home = dir.path().to_owned();
+    let res = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        aimscope(&args, &env, &home)
+    })
+    .await
+    .expect("join");
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no output ({e}):\n{stderr}"));
+    if format == "cyclonedx" {
+        // The CycloneDX project's validator, strict JSON Schema validation for 1.6.
+        let check = Command::new(python())
+            .args([
+                "-c",
+                "import sys\nfrom cyclonedx.schema import SchemaVersion\nfrom cyclonedx.validation.json import JsonStrictValidator\n\
+                 err = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\n\
+                 print(err if err is None else repr(err.data)[:2000])\nsys.exit(1 if err else 0)",
+            ])
+            .arg(&out)
+            .output()
+            .expect("run the CycloneDX validator (scripts/test.sh installs cyclonedx-python-lib)");
+        assert!(
+            check.status.success(),
+            "CycloneDX validation failed: {}{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    let mut planted: Vec<String> = estate["planted"]
+        .as_object()
+        .expect("planted")
+        .values()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned()]);
+    for p in &planted {
+        assert!(!text.contains(p.as_str()) && !stderr.contains(p.as_str()), "planted value {}… escaped", &p[..8]);
+    }
+    (serde_json::from_str(&text).expect("json"), stderr, estate)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cyclonedx_ml_bom_of_a_multi_cloud_scan_validates() {
+    let (bom, stderr, _) = multi_cloud_scan("cyclonedx", "bom.cdx.json").await;
+    assert_eq!(bom["specVersion"], "1.6", "{stderr}");
+    let components = bom["components"].as_array().expect("components");
+    let find = |f: &dyn Fn(&serde_json::Value) -> bool| components.iter().find(|c| f(c)).cloned();
+    // An AWS model with its training data by reference, classified.
+    let model = find(&|c| c["type"] == "machine-learning-model" && c["name"] == "claims-v3").expect("aws model");
+    let datasets = model["modelCard"]["modelParameters"]["datasets"].as_array().expect("datasets");
+    assert!(datasets.iter().any(|d| d["ref"] == "arn:aws:s3:::claims-pii"), "{model}");
+    let bucket = find(&|c| c["bom-ref"] == "arn:aws:s3:::claims-pii").expect("bucket");
+    assert_eq!(bucket["type"], "data");
+    assert_eq!(bucket["data"][0]["classification"], "restricted");
+    assert_eq!(bucket["data"][0]["governance"]["owners"][0]["contact"]["name"], "claims-data");
+    // An Azure model next to it: one BOM for both clouds.
+    assert!(find(&|c| c["type"] == "machine-learning-model" && c["name"] == "claims-model:3").is_some());
+    let services = bom["services"].as_array().expect("services");
+    let openai = services.iter().find(|s| s["provider"]["name"] == "OpenAI").expect("outside API service");
+    assert_eq!(openai["trustZone"], "external");
+    let endpoint = services.iter().find(|s| s["name"] == "claims-online").expect("azure endpoint");
+    assert_eq!(endpoint["data"][0]["classification"], "restricted");
+    // Training jobs are formulation workflows; lineage is in dependencies.
+    let workflows = bom["formulation"][0]["workflows"].as_array().expect("workflows");
+    assert!(workflows.iter().any(|w| w["name"] == "claims-train"));
+    let deps = bom["dependencies"].as_array().expect("dependencies");
+    let model_deps = deps.iter().find(|d| d["ref"] == model["bom-ref"]).expect("model dependencies");
+    assert!(model_deps["dependsOn"].as_array().is_some_and(|d| d.iter().any(|x| x == "arn:aws:s3:::claims-pii")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sarif_findings_have_rules_locations_and_stable_fingerprints() {
+    let (sarif, _, _) = multi_cloud_scan("sarif", "findings.sarif").await;
+    let (again, _, _) = multi_cloud_scan("sarif", "findings.sarif").await;
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().expect("rule index") as usize;
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
+        assert!(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string());
+    }
+    let public = results.iter().find(|r| r["ruleId"] == "network.public_access").expect("public access finding");
+    assert!(rules.iter().any(|r| r["id"] == "network.public_access"
+        && r["properties"]["tags"].as_array().is_some_and(|t| t.iter().any(|x| x == "ISO/IEC 42001 A.4.5"))));
+    // Same finding, same fingerprint, across two scans.
+    let fp = |doc: &serde_json::Value, loc: &serde_json::Value| {
+        doc["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["ruleId"] == "network.public_access" && r["locations"] == *loc)
+            .map(|r| r["partialFingerprints"].clone())
+    };
+    assert_eq!(fp(&sarif, &public["locations"]), fp(&again, &public["locations"]));
+}
