@@ -12,6 +12,7 @@ use crate::cli::{Cli, Command, ConfigCommand, LogFormat, ScanArgs};
 use crate::config::{Config, EXAMPLE};
 use crate::policy::{PolicyConfig, Register};
 use crate::runner::{self, RunnerOptions};
+use crate::sink::webhook::WebhookSink;
 use crate::sink::{FileSink, Sink};
 
 /// Documented exit codes.
@@ -158,9 +159,23 @@ async fn scan(args: ScanArgs) -> Exit {
             return Exit::Config;
         }
     };
-    let out: Option<PathBuf> = args.out.or(cfg.output.path.clone()).filter(|p| p.as_os_str() != "-");
-    let sink = FileSink { path: out, format: args.format.unwrap_or(cfg.output.format) };
-    let sinks: Vec<Box<dyn Sink>> = vec![Box::new(sink)];
+    let webhook_url = args.webhook.clone().or(cfg.webhook.url.clone());
+    let explicit_out = args.out.clone().or(cfg.output.path.clone());
+    let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+    // The file sink writes to stdout unless a webhook alone was asked for.
+    if explicit_out.is_some() || webhook_url.is_none() {
+        let out: Option<PathBuf> = explicit_out.filter(|p| p.as_os_str() != "-");
+        sinks.push(Box::new(FileSink { path: out, format: args.format.unwrap_or(cfg.output.format) }));
+    }
+    if let Some(url) = &webhook_url {
+        match WebhookSink::new(&cfg.webhook, url) {
+            Ok(w) => sinks.push(Box::new(w)),
+            Err(e) => {
+                eprintln!("error: webhook: {e:#}");
+                return Exit::Config;
+            }
+        }
+    }
     for s in &sinks {
         if let Err(e) = s.healthcheck().await {
             eprintln!("error: sink {} failed its healthcheck: {e:#}", s.describe());

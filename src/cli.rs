@@ -64,6 +64,10 @@ pub struct ScanArgs {
     /// Exit 5 when any finding has this severity or higher.
     #[arg(long, value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+    /// Also push the inventory to this webhook (Standard Webhooks signing; secret from
+    /// $AIMSCOPE_WEBHOOK_SECRET). Overrides `webhook.url`.
+    #[arg(long)]
+    pub webhook: Option<String>,
     /// Sanctioned AI register (CSV or JSON). Overrides `policy.register`.
     #[arg(long)]
     pub register: Option<PathBuf>,

@@ -37,6 +37,8 @@ pub struct Config {
     pub policy: PolicyConfig,
     #[serde(default)]
     pub third_party: ThirdPartyConfig,
+    #[serde(default)]
+    pub webhook: crate::sink::webhook::WebhookConfig,
     /// A separate policy file (same keys as `[policy]`), replacing the inline table.
     #[serde(default)]
     pub policy_file: Option<PathBuf>,

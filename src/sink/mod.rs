@@ -4,6 +4,8 @@
 pub mod cyclonedx;
 pub mod file;
 pub mod sarif;
+pub mod spool;
+pub mod webhook;
 
 use aimscope_core::Inventory;
 use async_trait::async_trait;

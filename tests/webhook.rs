@@ -1,0 +1,200 @@
+//! The webhook sink against local receivers: one that fails the first deliveries, one that
+//! answers 410, one that is not there, and a process killed mid-delivery and restarted. The
+//! inventory comes from a real scan of the Azure stand-in estate.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use support::*;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// Recomputes a Standard Webhooks signature independently of the sink's signer.
+fn verify(req: &Request) -> bool {
+    let h = |n: &str| req.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let key = base64::engine::general_purpose::STANDARD.decode(&SECRET[6..]).expect("key");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("hmac");
+    mac.update(format!("{}.{}.", h("webhook-id"), h("webhook-timestamp")).as_bytes());
+    mac.update(&req.body);
+    let want = format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()));
+    h("webhook-signature").split(' ').any(|s| s == want)
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+    cfg: String,
+    _azure: MockServer,
+}
+
+async fn setup(webhook_extra: &str) -> Setup {
+    let azure = azure::estate().await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let spool = dir.path().join("spool");
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
+             authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 2\n\
+             [webhook]\nbatch_bytes = 8000\nmax_attempts = 4\ntimeout_secs = 5\nspool_dir = \"{}\"\n\
+             headers_from_env = {{ \"Authorization\" = \"HOOK_AUTH\" }}\n{webhook_extra}",
+            azure.uri(),
+            spool.display()
+        ),
+    )
+    .display()
+    .to_string();
+    Setup { dir, cfg, _azure: azure }
+}
+
+fn scan_env() -> Vec<(&'static str, String)> {
+    vec![("AIMSCOPE_WEBHOOK_SECRET", SECRET.to_owned()), ("HOOK_AUTH", "Bearer hook-token".to_owned())]
+}
+
+async fn scan(s: &Setup, url: &str) -> (Option<i32>, String) {
+    let (cfg, home, url) = (s.cfg.clone(), s.dir.path().to_owned(), url.to_owned());
+    let res = tokio::task::spawn_blocking(move || {
+        aimscope(&["scan", "--provider", "azure", "--config", &cfg, "--webhook", &url], &scan_env(), &home)
+    })
+    .await
+    .expect("join");
+    (res.status.code(), String::from_utf8_lossy(&res.stderr).into_owned())
+}
+
+fn spooled(s: &Setup) -> usize {
+    std::fs::read_dir(s.dir.path().join("spool"))
+        .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "batch")).count())
+        .unwrap_or(0)
+}
+
+/// (run id, sequence) → batch count, from accepted deliveries.
+fn snapshots(reqs: &[Request]) -> BTreeMap<(String, u64), u64> {
+    reqs.iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_slice(&r.body).expect("batch is JSON");
+            (
+                (v["run"]["id"].as_str().unwrap_or("").to_owned(), v["sequence"].as_u64().unwrap_or(0)),
+                v["batch_count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_down_for_the_first_deliveries_gets_every_batch_signed() {
+    let s = setup("").await;
+    let hook = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&hook)
+        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&hook).await;
+    let (code, stderr) = scan(&s, &format!("{}/hooks/aimscope", hook.uri())).await;
+    // The scan itself is partial (a denied subscription in the estate); delivery succeeded.
+    assert_eq!(code, Some(4), "{stderr}");
+    let reqs = hook.received_requests().await.unwrap_or_default();
+    assert!(reqs.iter().all(verify), "every attempt carries a valid signature");
+    assert!(
+        reqs.iter().all(|r| r.headers.get("authorization").and_then(|v| v.to_str().ok()) == Some("Bearer hook-token"))
+    );
+    // The first two attempts failed and were retried with the same webhook-id.
+    let ids: Vec<String> = reqs
+        .iter()
+        .map(|r| r.headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(ids[1], ids[2]);
+    let snaps = snapshots(&reqs);
+    let count = *snaps.values().next().expect("a batch");
+    assert!(count > 1, "8 kB batches split the inventory");
+    let run = snaps.keys().next().map(|k| k.0.clone()).unwrap_or_default();
+    let seqs: BTreeSet<u64> = snaps.keys().filter(|k| k.0 == run).map(|k| k.1).collect();
+    assert_eq!(seqs, (1..=count).collect(), "a receiver can tell it holds the whole snapshot");
+    assert!(reqs.iter().all(|r| r.body.len() <= 8000));
+    assert_eq!(spooled(&s), 0, "delivered batches leave the spool");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gone_disables_the_endpoint_and_an_unreachable_one_loses_nothing() {
+    let s = setup("").await;
+    let hook = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(410)).mount(&hook).await;
+    let (code, stderr) = scan(&s, &hook.uri()).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("410 Gone: endpoint disabled"), "{stderr}");
+    assert_eq!(hook.received_requests().await.map(|r| r.len()), Some(1), "no further deliveries after 410");
+    let after_gone = spooled(&s);
+    assert!(after_gone > 1, "batches stay spooled");
+
+    // Nothing listens on this port: attempts fail, every batch stays for the next run.
+    let dead = format!("http://127.0.0.1:{}/hook", free_port());
+    let (code, stderr) = scan(&s, &dead).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("not delivered; kept in"), "{stderr}");
+    assert_eq!(spooled(&s), after_gone * 2, "both runs' batches are kept");
+
+    // A healthy receiver later gets all of them.
+    let ok = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&ok).await;
+    let (code, stderr) = scan(&s, &ok.uri()).await;
+    assert_eq!(code, Some(4), "{stderr}");
+    let runs: BTreeSet<String> =
+        snapshots(&ok.received_requests().await.unwrap_or_default()).keys().map(|k| k.0.clone()).collect();
+    assert_eq!(runs.len(), 3, "the two earlier runs' batches are delivered with this run's");
+    assert_eq!(spooled(&s), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_process_killed_mid_delivery_resends_on_restart() {
+    let s = setup("").await;
+    let slow = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(8)))
+        .mount(&slow)
+        .await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aimscope"))
+        .args(["scan", "--provider", "azure", "--config", &s.cfg, "--webhook", &slow.uri()])
+        .env_clear()
+        .env("PATH", s.dir.path().join("bin"))
+        .env("HOME", s.dir.path())
+        .envs(scan_env())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start aimscope");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while slow.received_requests().await.map(|r| r.len()).unwrap_or(0) == 0 {
+        assert!(Instant::now() < deadline, "no delivery started");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    let left = spooled(&s);
+    assert!(left > 1, "the killed run's batches are on disk");
+    let first_run = snapshots(&slow.received_requests().await.unwrap_or_default())
+        .keys()
+        .next()
+        .map(|k| k.0.clone())
+        .unwrap_or_default();
+
+    let ok = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&ok).await;
+    let (code, stderr) = scan(&s, &ok.uri()).await;
+    assert_eq!(code, Some(4), "{stderr}");
+    let got = snapshots(&ok.received_requests().await.unwrap_or_default());
+    let first: BTreeSet<u64> = got.keys().filter(|k| k.0 == first_run).map(|k| k.1).collect();
+    let count = got.iter().find(|(k, _)| k.0 == first_run).map(|(_, c)| *c).unwrap_or(0);
+    assert_eq!(first, (1..=count).collect(), "every batch of the killed run arrives after the restart");
+    assert_eq!(spooled(&s), 0);
+}
