@@ -12,6 +12,7 @@ use crate::cli::{Cli, Command, ConfigCommand, LogFormat, ScanArgs};
 use crate::config::{Config, EXAMPLE};
 use crate::policy::{PolicyConfig, Register};
 use crate::runner::{self, RunnerOptions};
+use crate::sink::servicenow::ServiceNowSink;
 use crate::sink::webhook::WebhookSink;
 use crate::sink::{FileSink, Sink};
 
@@ -162,10 +163,19 @@ async fn scan(args: ScanArgs) -> Exit {
     let webhook_url = args.webhook.clone().or(cfg.webhook.url.clone());
     let explicit_out = args.out.clone().or(cfg.output.path.clone());
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
-    // The file sink writes to stdout unless a webhook alone was asked for.
-    if explicit_out.is_some() || webhook_url.is_none() {
+    // The file sink writes to stdout unless only remote sinks were asked for.
+    if explicit_out.is_some() || (webhook_url.is_none() && cfg.servicenow.instance_url.is_none()) {
         let out: Option<PathBuf> = explicit_out.filter(|p| p.as_os_str() != "-");
         sinks.push(Box::new(FileSink { path: out, format: args.format.unwrap_or(cfg.output.format) }));
+    }
+    if let Some(instance) = &cfg.servicenow.instance_url {
+        match ServiceNowSink::new(&cfg.servicenow, instance) {
+            Ok(sn) => sinks.push(Box::new(sn)),
+            Err(e) => {
+                eprintln!("error: servicenow: {e:#}");
+                return Exit::Config;
+            }
+        }
     }
     if let Some(url) = &webhook_url {
         match WebhookSink::new(&cfg.webhook, url) {

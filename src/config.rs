@@ -39,6 +39,8 @@ pub struct Config {
     pub third_party: ThirdPartyConfig,
     #[serde(default)]
     pub webhook: crate::sink::webhook::WebhookConfig,
+    #[serde(default)]
+    pub servicenow: crate::sink::servicenow::ServiceNowConfig,
     /// A separate policy file (same keys as `[policy]`), replacing the inline table.
     #[serde(default)]
     pub policy_file: Option<PathBuf>,
@@ -104,6 +106,8 @@ pub enum Format {
     Cyclonedx,
     /// SARIF 2.1.0 of the findings.
     Sarif,
+    /// A ServiceNow Identification and Reconciliation import payload.
+    Servicenow,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

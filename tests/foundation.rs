@@ -108,6 +108,7 @@ async fn file_sink_writes_every_format_atomically() {
         (Format::Csv, "i.csv"),
         (Format::Cyclonedx, "i.cdx.json"),
         (Format::Sarif, "i.sarif"),
+        (Format::Servicenow, "i.snow.json"),
     ];
     for (format, name) in formats {
         let path = dir.path().join(name);
@@ -146,6 +147,13 @@ async fn file_sink_writes_every_format_atomically() {
                 assert_eq!(bom["bomFormat"], "CycloneDX");
                 assert_eq!(bom["components"].as_array().map(Vec::len), Some(3));
             }
+            Format::Servicenow => {
+                let p: serde_json::Value = serde_json::from_str(&text).expect("json");
+                // The fake models are AI function CIs keyed by their cloud id.
+                assert_eq!(p["items"].as_array().map(Vec::len), Some(3));
+                assert_eq!(p["items"][0]["className"], "cmdb_ci_function_ai");
+                assert!(p["items"][0]["values"]["object_id"].as_str().is_some_and(|s| s.starts_with("fake:")));
+            }
             Format::Sarif => {
                 let sarif: serde_json::Value = serde_json::from_str(&text).expect("json");
                 assert_eq!(sarif["version"], "2.1.0");
@@ -159,7 +167,7 @@ async fn file_sink_writes_every_format_atomically() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
 
     let bad = FileSink { path: Some(dir.path().join("missing-dir/out.json")), format: Format::Json };
     assert!(bad.healthcheck().await.is_err(), "an unwritable target fails before the scan");

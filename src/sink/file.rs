@@ -102,6 +102,7 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
         }
         Format::Cyclonedx => out.extend(super::cyclonedx::render(inv)?),
         Format::Sarif => out.extend(super::sarif::render(inv)?),
+        Format::Servicenow => out.extend(super::servicenow::render(inv)?),
         Format::Jsonl => {
             let mut line = |r: Record| -> anyhow::Result<()> {
                 serde_json::to_writer(&mut *out, &r)?;

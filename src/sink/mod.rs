@@ -4,6 +4,7 @@
 pub mod cyclonedx;
 pub mod file;
 pub mod sarif;
+pub mod servicenow;
 pub mod spool;
 pub mod webhook;
 

@@ -1,0 +1,126 @@
+//! The ServiceNow CMDB feed against a local receiver that checks the Identification and
+//! Reconciliation payload as ServiceNow documents it, fails once, and answers in IRE's shape;
+//! then delta mode against a baseline inventory.
+
+mod support;
+
+use serde_json::json;
+use support::*;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn ire_result(req: &Request) -> serde_json::Value {
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+    let items: Vec<serde_json::Value> = body["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| json!({"className": i["className"], "operation": "INSERT", "sysId": "0123456789abcdef0123456789abcdef"}))
+        .collect();
+    json!({"result": {"items": items, "relations": []}})
+}
+
+async fn receiver() -> MockServer {
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/now/identifyreconcile"))
+        .and(query_param("sysparm_data_source", "aimscope"))
+        .and(header("authorization", "Basic aW50ZWdyYXRpb246czNjcjN0"))
+        .respond_with(|req: &Request| ResponseTemplate::new(200).set_body_json(ire_result(req)))
+        .mount(&s)
+        .await;
+    s
+}
+
+async fn run(dir: &std::path::Path, cfg: &str, out: &str) -> (Option<i32>, String) {
+    let (cfg, out, home) = (cfg.to_owned(), out.to_owned(), dir.to_owned());
+    let env = vec![("SERVICENOW_USER", "integration".to_owned()), ("SERVICENOW_PASSWORD", "s3cr3t".to_owned())];
+    let res = tokio::task::spawn_blocking(move || {
+        aimscope(&["scan", "--provider", "azure", "--config", &cfg, "--out", &out], &env, &home)
+    })
+    .await
+    .expect("join");
+    (res.status.code(), String::from_utf8_lossy(&res.stderr).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cmdb_feed_matches_the_ire_shape_and_delta_mode_sends_only_changes() {
+    let azure = azure::estate().await;
+    let snow = receiver().await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let base_cfg = format!(
+        "[azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
+         authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 2\n\
+         [servicenow]\ninstance_url = \"{}\"\nbatch_items = 5\nmax_attempts = 3\n",
+        azure.uri(),
+        snow.uri()
+    );
+    let cfg = write(dir.path(), "full.toml", &base_cfg).display().to_string();
+    let first = dir.path().join("first.json").display().to_string();
+    let (code, stderr) = run(dir.path(), &cfg, &first).await;
+    assert_eq!(code, Some(4), "{stderr}");
+
+    let reqs = snow.received_requests().await.unwrap_or_default();
+    assert!(reqs.len() > 2, "several payloads of at most 5 items, after one retried 503");
+    let doc = read_json(std::path::Path::new(&first));
+    let mut object_ids = std::collections::BTreeSet::new();
+    let mut relations = 0;
+    for r in reqs.iter().skip(1) {
+        let p: serde_json::Value = serde_json::from_slice(&r.body).expect("payload is JSON");
+        let items = p["items"].as_array().expect("items");
+        assert!(!items.is_empty() && items.len() <= 5);
+        for i in items {
+            assert!(i["className"].as_str().is_some_and(|c| c.starts_with("cmdb_ci_")));
+            assert!(i["values"]["name"].is_string());
+            let id = i["values"]["object_id"].as_str().expect("object_id");
+            assert_eq!(i["sys_object_source_info"]["source_native_key"], id);
+            assert!(doc["assets"].as_array().into_iter().flatten().any(|a| a["id"] == id));
+            object_ids.insert(id.to_owned());
+        }
+        for rel in p["relations"].as_array().expect("relations") {
+            assert_eq!(rel["type"], "Depends on::Used by");
+            for end in ["parent", "child"] {
+                assert!(rel[end].as_u64().is_some_and(|n| (n as usize) < items.len()));
+            }
+            relations += 1;
+        }
+    }
+    let endpoint =
+        doc["assets"].as_array().into_iter().flatten().find(|a| a["name"] == "claims-online").expect("endpoint");
+    assert!(object_ids.contains(endpoint["id"].as_str().unwrap_or("")));
+    assert!(relations > 0, "lineage reaches the CMDB");
+
+    // Delta mode: against the first run, plus an asset that has since disappeared.
+    let mut baseline = doc.clone();
+    let mut gone = endpoint.clone();
+    gone["id"] = json!("/subscriptions/x/gone-endpoint");
+    gone["name"] = json!("gone-endpoint");
+    baseline["assets"].as_array_mut().expect("assets").push(gone);
+    let baseline_path = write(dir.path(), "baseline.json", &baseline.to_string());
+    let delta_cfg = write(dir.path(), "delta.toml", &format!("{base_cfg}baseline = \"{}\"\n", baseline_path.display()));
+    snow.reset().await;
+    let snow2 = receiver().await;
+    let delta_cfg_text = std::fs::read_to_string(&delta_cfg).unwrap_or_default().replace(&snow.uri(), &snow2.uri());
+    let delta_cfg = write(dir.path(), "delta.toml", &delta_cfg_text).display().to_string();
+    let (code, stderr) = run(dir.path(), &delta_cfg, &dir.path().join("second.json").display().to_string()).await;
+    assert_eq!(code, Some(4), "{stderr}");
+    let sent: Vec<serde_json::Value> = snow2
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .skip(1)
+        .flat_map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
+        .flat_map(|p| p["items"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(sent.len(), 1, "unchanged assets are not resent: {sent:#?}");
+    assert_eq!(sent[0]["values"]["object_id"], "/subscriptions/x/gone-endpoint");
+    assert_eq!(sent[0]["values"]["install_status"], "7", "a removed asset is retired");
+}
