@@ -198,3 +198,74 @@ async fn a_process_killed_mid_delivery_resends_on_restart() {
     assert_eq!(first, (1..=count).collect(), "every batch of the killed run arrives after the restart");
     assert_eq!(spooled(&s), 0);
 }
+
+/// A raw HTTP receiver on 127.0.0.1: the first `drops` connections are closed after part of
+/// the body has arrived (no response); later requests are read whole and answered 200.
+/// Returns the address and the bodies it accepted.
+fn dropping_receiver(drops: usize) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let accepted = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = accepted.clone();
+    std::thread::spawn(move || {
+        let mut seen = 0;
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let mut need: Option<usize> = None;
+            loop {
+                let Ok(n) = stream.read(&mut chunk) else { break };
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if need.is_none()
+                    && let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n")
+                {
+                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    let len = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        .unwrap_or(0);
+                    need = Some(end + 4 + len);
+                }
+                if seen < drops && need.is_some() {
+                    // Mid-body: the headers are in, the body is not finished.
+                    break;
+                }
+                if need.is_some_and(|n| buf.len() >= n) {
+                    break;
+                }
+            }
+            seen += 1;
+            if seen <= drops {
+                drop(stream);
+                continue;
+            }
+            let start = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4).unwrap_or(buf.len());
+            if let Ok(mut a) = sink.lock() {
+                a.push(buf[start..].to_vec());
+            }
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connections_dropped_mid_body_are_retried_until_every_batch_lands() {
+    let s = setup("").await;
+    let (url, accepted) = dropping_receiver(2);
+    let (code, stderr) = scan(&s, &url).await;
+    assert_eq!(code, Some(4), "{stderr}");
+    let bodies = accepted.lock().map(|b| b.clone()).unwrap_or_default();
+    let batches: Vec<serde_json::Value> =
+        bodies.iter().map(|b| serde_json::from_slice(b).expect("whole JSON body")).collect();
+    let count = batches[0]["batch_count"].as_u64().unwrap_or(0);
+    let seqs: BTreeSet<u64> = batches.iter().filter_map(|b| b["sequence"].as_u64()).collect();
+    assert_eq!(seqs, (1..=count).collect());
+    assert_eq!(spooled(&s), 0);
+}
