@@ -112,13 +112,7 @@ async fn org_scan(extra_args: &[&str], out_name: &str) -> Scan {
         out.display().to_string(),
     ];
     args.extend(extra_args.iter().map(|a| a.to_string()));
-    let home = dir.path().to_owned();
-    let res = tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        aimscope(&args, &env, &home)
-    })
-    .await
-    .expect("join");
+    let res = aimscope_async(args, env, dir.path().to_owned()).await;
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no output ({e}); stderr:\n{stderr}"));
     let doc = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));

@@ -330,12 +330,10 @@ max_attempts = 3
         ("AWS_ENDPOINT_URL", server.uri()),
         ("RUST_LOG", "debug".to_owned()),
     ];
-    let (c, o, h) = (cfg.display().to_string(), out.display().to_string(), dir.path().to_owned());
-    let res = tokio::task::spawn_blocking(move || {
-        aimscope(&["scan", "--provider", "aws", "--config", &c, "--out", &o, "--format", "json"], &env, &h)
-    })
-    .await
-    .expect("join");
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
+    let res =
+        aimscope_async(args(&["scan", "--provider", "aws", "--config", &c, "--out", &o]), env, dir.path().to_owned())
+            .await;
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert_eq!(res.status.code(), Some(4), "{stderr}");
     if std::env::var_os("AIMSCOPE_TEST_SHOW").is_some() {

@@ -10,30 +10,20 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use support::*;
 
-use support::azure::*;
+use support::azure::{self, *};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn azure_scan_across_subscriptions_with_lineage_and_coverage() {
     let server = estate().await;
     let dir = workdir();
     stub_az(dir.path());
-    let cfg = write(
-        dir.path(),
-        "aimscope.toml",
-        &format!(
-            "[azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
-             authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 3\n",
-            server.uri()
-        ),
-    );
+    let cfg = write(dir.path(), "aimscope.toml", &azure::config(&server));
     let out = dir.path().join("inv.json");
-    let (c, o, h) = (cfg.display().to_string(), out.display().to_string(), dir.path().to_owned());
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
     let env = vec![("RUST_LOG", "debug".to_owned())];
-    let res = tokio::task::spawn_blocking(move || {
-        aimscope(&["scan", "--provider", "azure", "--config", &c, "--out", &o], &env, &h)
-    })
-    .await
-    .expect("join");
+    let res =
+        aimscope_async(args(&["scan", "--provider", "azure", "--config", &c, "--out", &o]), env, dir.path().to_owned())
+            .await;
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert_eq!(res.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("Azure CLI"), "the credential used is named:\n{stderr}");

@@ -24,10 +24,8 @@ async fn multi_cloud_scan(format: &str, file: &str) -> (serde_json::Value, Strin
              \"bedrock.custom_models\", \"bedrock.customization_jobs\", \"bedrock.imported_models\", \
              \"bedrock.provisioned_throughput\", \"bedrock.guardrails\", \"bedrock.inference_profiles\", \
              \"bedrock.agents\", \"bedrock.knowledge_bases\"]\n\
-             [aws]\naccounts = [\"{prod}\"]\nregions = [\"us-east-1\", \"eu-west-1\"]\n\
-             [azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
-             authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 3\n",
-            azure.uri()
+             [aws]\naccounts = [\"{prod}\"]\nregions = [\"us-east-1\", \"eu-west-1\"]\n{}",
+            azure::config(&azure)
         ),
     );
     let out = dir.path().join(file);
@@ -38,13 +36,7 @@ async fn multi_cloud_scan(format: &str, file: &str) -> (serde_json::Value, Strin
         .map(|s| s.to_string())
         .chain([cfg.display().to_string(), "--out".into(), out.display().to_string()])
         .collect();
-    let home = dir.path().to_owned();
-    let res = tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        aimscope(&args, &env, &home)
-    })
-    .await
-    .expect("join");
+    let res = aimscope_async(args, env, dir.path().to_owned()).await;
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no output ({e}):\n{stderr}"));
     if format == "cyclonedx" {

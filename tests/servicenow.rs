@@ -39,13 +39,10 @@ async fn receiver() -> MockServer {
 }
 
 async fn run(dir: &std::path::Path, cfg: &str, out: &str) -> (Option<i32>, String) {
-    let (cfg, out, home) = (cfg.to_owned(), out.to_owned(), dir.to_owned());
     let env = vec![("SERVICENOW_USER", "integration".to_owned()), ("SERVICENOW_PASSWORD", "s3cr3t".to_owned())];
-    let res = tokio::task::spawn_blocking(move || {
-        aimscope(&["scan", "--provider", "azure", "--config", &cfg, "--out", &out], &env, &home)
-    })
-    .await
-    .expect("join");
+    let res =
+        aimscope_async(args(&["scan", "--provider", "azure", "--config", cfg, "--out", out]), env, dir.to_owned())
+            .await;
     (res.status.code(), String::from_utf8_lossy(&res.stderr).into_owned())
 }
 
@@ -56,10 +53,8 @@ async fn cmdb_feed_matches_the_ire_shape_and_delta_mode_sends_only_changes() {
     let dir = workdir();
     stub_az(dir.path());
     let base_cfg = format!(
-        "[azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
-         authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 2\n\
-         [servicenow]\ninstance_url = \"{}\"\nbatch_items = 5\nmax_attempts = 3\n",
-        azure.uri(),
+        "{}[servicenow]\ninstance_url = \"{}\"\nbatch_items = 5\nmax_attempts = 3\n",
+        azure::config(&azure),
         snow.uri()
     );
     let cfg = write(dir.path(), "full.toml", &base_cfg).display().to_string();

@@ -43,11 +43,9 @@ async fn setup(webhook_extra: &str) -> Setup {
         dir.path(),
         "aimscope.toml",
         &format!(
-            "[azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
-             authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 2\n\
-             [webhook]\nbatch_bytes = 8000\nmax_attempts = 4\ntimeout_secs = 5\nspool_dir = \"{}\"\n\
+            "{}[webhook]\nbatch_bytes = 8000\nmax_attempts = 4\ntimeout_secs = 5\nspool_dir = \"{}\"\n\
              headers_from_env = {{ \"Authorization\" = \"HOOK_AUTH\" }}\n{webhook_extra}",
-            azure.uri(),
+            azure::config(&azure),
             spool.display()
         ),
     )
@@ -61,12 +59,12 @@ fn scan_env() -> Vec<(&'static str, String)> {
 }
 
 async fn scan(s: &Setup, url: &str) -> (Option<i32>, String) {
-    let (cfg, home, url) = (s.cfg.clone(), s.dir.path().to_owned(), url.to_owned());
-    let res = tokio::task::spawn_blocking(move || {
-        aimscope(&["scan", "--provider", "azure", "--config", &cfg, "--webhook", &url], &scan_env(), &home)
-    })
-    .await
-    .expect("join");
+    let res = aimscope_async(
+        args(&["scan", "--provider", "azure", "--config", &s.cfg, "--webhook", url]),
+        scan_env(),
+        s.dir.path().to_owned(),
+    )
+    .await;
     (res.status.code(), String::from_utf8_lossy(&res.stderr).into_owned())
 }
 
@@ -216,8 +214,7 @@ fn dropping_receiver(drops: usize) -> (String, std::sync::Arc<std::sync::Mutex<V
             let mut buf = Vec::new();
             let mut chunk = [0u8; 4096];
             let mut need: Option<usize> = None;
-            loop {
-                let Ok(n) = stream.read(&mut chunk) else { break };
+            while let Ok(n) = stream.read(&mut chunk) {
                 if n == 0 {
                     break;
                 }

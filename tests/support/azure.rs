@@ -113,3 +113,12 @@ pub async fn estate() -> MockServer {
         .await;
     s
 }
+
+/// The `[azure]` config section that points the provider at the stand-in.
+pub fn config(server: &MockServer) -> String {
+    format!(
+        "[azure]\ncloud = \"custom\"\nresource_manager = \"{}\"\naudience = \"https://management.azure.com\"\n\
+         authority_host = \"https://login.microsoftonline.com\"\nmax_attempts = 3\n",
+        server.uri()
+    )
+}

@@ -109,6 +109,21 @@ pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
     cmd.output().expect("run aimscope")
 }
 
+/// Runs the binary off the async runtime (tests hold local servers on it).
+pub async fn aimscope_async(args: Vec<String>, env: Vec<(&'static str, String)>, home: PathBuf) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        aimscope(&args, &env, &home)
+    })
+    .await
+    .expect("join the aimscope run")
+}
+
+/// Owned argument list.
+pub fn args(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
 /// The environment that points the AWS SDK at moto with moto's default account.
 pub fn moto_env(moto: &Moto) -> Vec<(&'static str, String)> {
     vec![
