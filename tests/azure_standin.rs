@@ -50,6 +50,8 @@ async fn azure_scan_across_subscriptions_with_lineage_and_coverage() {
         "ml.registries",
         "cognitive.accounts",
         "storage.accounts",
+        "keyvault.secrets",
+        "appservice.settings",
     ] {
         assert_eq!(status(a, col), "complete", "{col}");
     }
@@ -129,14 +131,22 @@ async fn azure_scan_across_subscriptions_with_lineage_and_coverage() {
     usage(&format!("{ws}/connections/openai-conn"), "openai");
     usage(&format!("{}/projects/claims-agent-proj/connections/anthropic", acct("contoso-foundry")), "anthropic");
     assert_eq!(asset(&doc, &job_id)["attributes"]["environment_names"], json!(["HF_TOKEN"]));
+    // Key Vault: a secret named for OpenAI (listed, never read); the unrelated one is not recorded.
+    let vault = n(&format!("{A}/resourceGroups/ml-rg/providers/Microsoft.KeyVault/vaults/claims-kv"));
+    usage(&format!("{vault}/secrets/openai-api-key"), "openai");
+    assert!(assets(&doc).iter().all(|x| x["name"] != "sql-password"));
+    // App Service: a Claude key under an innocent name, recognised by its format.
+    let site = n(&format!("{A}/resourceGroups/web-rg/providers/Microsoft.Web/sites/claims-portal"));
+    usage(&site, "anthropic");
+    assert_eq!(asset(&doc, &site)["kind"], "application");
     let raw = std::fs::read_to_string(&out).unwrap_or_default();
-    for p in [PLANTED, PLANTED_HF] {
+    for p in [PLANTED, PLANTED_HF, PLANTED_ANT, "not-an-ai-key"] {
         assert!(!raw.contains(p) && !stderr.contains(p), "a planted value escaped");
     }
 
     // Every request carried the CLI's token and was a GET within the shipped custom role.
     let requests = server.received_requests().await.unwrap_or_default();
-    assert!(requests.iter().all(|r| r.method.as_str() == "GET"));
+    assert!(requests.iter().all(|r| r.method.as_str() == "GET" || r.url.path().ends_with("/config/appsettings/list")));
     assert!(
         requests
             .iter()
@@ -144,10 +154,16 @@ async fn azure_scan_across_subscriptions_with_lineage_and_coverage() {
     );
     let role: serde_json::Value =
         serde_json::from_str(include_str!("../config/azure-readonly-role.json")).expect("role JSON");
-    let allowed: BTreeSet<&str> = role["Actions"].as_array().into_iter().flatten().filter_map(|a| a.as_str()).collect();
+    let allowed: BTreeSet<&str> = ["Actions", "DataActions"]
+        .iter()
+        .flat_map(|k| role[*k].as_array().into_iter().flatten().filter_map(|a| a.as_str()))
+        .collect();
     for action in doc["run"]["api_calls"].as_object().expect("api_calls").keys() {
         assert!(allowed.contains(action.as_str()), "{action} is not in config/azure-readonly-role.json");
-        assert!(action.ends_with("/read"), "{action} is not a read");
+        let read_only = action.ends_with("/read")
+            || action.ends_with("/readMetadata/action")
+            || action.ends_with("/config/list/Action");
+        assert!(read_only, "{action} is not a read");
     }
     assert_valid_inventory(&doc, dir.path());
 }

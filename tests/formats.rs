@@ -64,7 +64,7 @@ async fn multi_cloud_scan(format: &str, file: &str) -> (serde_json::Value, Strin
         .values()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect();
-    planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned()]);
+    planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned(), azure::PLANTED_ANT.to_owned()]);
     for p in &planted {
         assert!(!text.contains(p.as_str()) && !stderr.contains(p.as_str()), "planted value {}… escaped", &p[..8]);
     }

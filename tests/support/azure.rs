@@ -9,12 +9,18 @@ pub const B: &str = "/subscriptions/22222222-2222-2222-2222-222222222222";
 pub const D: &str = "/subscriptions/44444444-4444-4444-4444-444444444444";
 pub const WS: &str = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/ml-rg/providers/Microsoft.MachineLearningServices/workspaces/claims-ml";
 pub const PLANTED: &str = "sk-proj-PLANTEDazureKEY0000000000T3BlbkFJ0000000000PLANTED0000";
+pub const PLANTED_ANT: &str =
+    "sk-ant-api03-PLANTEDazureWEBAPPkey000000000000000000000000000000000000000000000000000000000000000-AA";
 pub const PLANTED_HF: &str = "hf_PLANTEDazureHFtokenABCDEFGHIJKLMNOP";
 
 pub fn fixture(name: &str, base: &str) -> serde_json::Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/azure").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let text = text.replace("{base}", base).replace("{planted}", PLANTED).replace("{planted_hf}", PLANTED_HF);
+    let text = text
+        .replace("{base}", base)
+        .replace("{planted}", PLANTED)
+        .replace("{planted_hf}", PLANTED_HF)
+        .replace("{planted_ant}", PLANTED_ANT);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -73,6 +79,18 @@ pub async fn estate() -> MockServer {
     route(&s, &format!("{WS}/jobs"), ok(f("jobs_page1.json"))).await;
     route(&s, &format!("{WS}/connections"), ok(f("ml_connections.json"))).await;
     route(&s, &format!("{A}/providers/Microsoft.Storage/storageAccounts"), ok(f("storage_accounts.json"))).await;
+    // Key Vault: listed on ARM, secret names on the (stand-in) data plane.
+    route(&s, &format!("{A}/providers/Microsoft.KeyVault/vaults"), ok(f("vaults.json"))).await;
+    route(&s, "/kv/claims-kv/secrets", ok(f("vault_secrets.json"))).await;
+    // App Service: settings through the documented POST list action.
+    route(&s, &format!("{A}/providers/Microsoft.Web/sites"), ok(f("sites.json"))).await;
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "{A}/resourceGroups/web-rg/providers/Microsoft.Web/sites/claims-portal/config/appsettings/list"
+        )))
+        .respond_with(ok(f("app_settings.json")))
+        .mount(&s)
+        .await;
 
     // Subscription B: Azure OpenAI and a Foundry (AI Services) account.
     let accounts = format!("{B}/resourceGroups/ai-rg/providers/Microsoft.CognitiveServices/accounts");

@@ -31,6 +31,7 @@ impl Arm {
         credential: Arc<dyn TokenCredential>,
         max_attempts: u32,
         timeout: Duration,
+        calls: CallLog,
     ) -> Result<Arm, String> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -44,7 +45,7 @@ impl Arm {
             scope: format!("{audience}/.default"),
             credential,
             max_attempts: max_attempts.max(1),
-            calls: CallLog::default(),
+            calls,
         })
     }
 
@@ -54,8 +55,25 @@ impl Arm {
         format!("{}{path}{sep}api-version={api_version}", self.base)
     }
 
+    /// An absolute URL (data-plane endpoints named by Resource Manager) with its api-version.
+    pub fn absolute(&self, url: &str, api_version: &str) -> String {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}api-version={api_version}")
+    }
+
     /// GETs one JSON document (with retries).
     pub async fn get(&self, url: &str, op: &str) -> Result<Value, CollectError> {
+        self.request(reqwest::Method::GET, url, op).await
+    }
+
+    /// POSTs to a documented read-only `list` action (e.g. a web app's `config/appsettings/list`)
+    /// with an empty body. Nothing else is ever POSTed.
+    pub async fn list_action(&self, url: &str, op: &str) -> Result<Value, CollectError> {
+        debug_assert!(url.split('?').next().is_some_and(|p| p.ends_with("/list")), "only list actions are POSTed");
+        self.request(reqwest::Method::POST, url, op).await
+    }
+
+    async fn request(&self, method: reqwest::Method, url: &str, op: &str) -> Result<Value, CollectError> {
         self.calls.record(op);
         let mut attempt = 0;
         loop {
@@ -65,7 +83,11 @@ impl Arm {
                 .get_token(&[&self.scope], None)
                 .await
                 .map_err(|e| CollectError::new(ErrorKind::Denied, format!("{op}: cannot get a token: {e}")))?;
-            let sent = self.http.get(url).bearer_auth(token.token.secret()).send().await;
+            let mut req = self.http.request(method.clone(), url).bearer_auth(token.token.secret());
+            if method == reqwest::Method::POST {
+                req = req.header("content-length", "0");
+            }
+            let sent = req.send().await;
             let resp = match sent {
                 Ok(r) => r,
                 Err(e) if attempt < self.max_attempts && (e.is_timeout() || e.is_connect()) => {

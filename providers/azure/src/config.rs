@@ -41,6 +41,8 @@ pub struct AzureConfig {
     pub audience: Option<String>,
     /// Entra ID authority host override (must be https).
     pub authority_host: Option<String>,
+    /// Key Vault data-plane token audience (default: the cloud's, e.g. https://vault.azure.net).
+    pub vault_audience: Option<String>,
     /// Subscriptions to scan (empty: every enabled subscription the identity can see).
     pub subscriptions: Vec<String>,
     pub exclude_subscriptions: Vec<String>,
@@ -58,6 +60,7 @@ impl Default for AzureConfig {
             resource_manager: None,
             audience: None,
             authority_host: None,
+            vault_audience: None,
             subscriptions: Vec::new(),
             exclude_subscriptions: Vec::new(),
             max_attempts: 5,
@@ -67,6 +70,16 @@ impl Default for AzureConfig {
 }
 
 impl AzureConfig {
+    /// The Key Vault data-plane audience of the configured cloud.
+    pub fn vault_audience(&self) -> String {
+        let default = match self.cloud {
+            AzureCloud::China => "https://vault.azure.cn",
+            AzureCloud::UsGovernment => "https://vault.usgovcloudapi.net",
+            AzureCloud::Public | AzureCloud::Custom => "https://vault.azure.net",
+        };
+        self.vault_audience.as_deref().unwrap_or(default).trim_end_matches('/').to_owned()
+    }
+
     /// (Resource Manager endpoint, token audience, authority host) for the configured cloud.
     pub fn endpoints(&self) -> Result<(String, String, String), String> {
         let (rm, aud, auth) = match self.cloud {

@@ -9,6 +9,7 @@ use aimscope_core::detect::Catalogue;
 use aimscope_core::{Asset, Cloud, Coverage, Discovery, Provider, ProviderError, Scope, bind_all};
 use async_trait::async_trait;
 
+use crate::actions::CallLog;
 use crate::arm::Arm;
 use crate::config::AzureConfig;
 use crate::scope::{AzureScope, SUBSCRIPTIONS_API};
@@ -38,17 +39,23 @@ impl Provider for AzureProvider {
         let chosen = crate::auth::choose(self.cfg.credential, &format!("{audience}/.default"), &authority)
             .await
             .map_err(ProviderError::NotConfigured)?;
-        let arm = Arc::new(
+        // One call log for Resource Manager and Key Vault data-plane calls.
+        let calls = CallLog::default();
+        let client = |base: String, audience: &str| {
             Arm::new(
-                rm.clone(),
-                &audience,
+                base,
+                audience,
                 chosen.credential.clone(),
                 self.cfg.max_attempts,
                 Duration::from_secs(self.cfg.request_timeout_secs.max(1)),
+                calls.clone(),
             )
-            .map_err(ProviderError::NotConfigured)?,
-        );
+            .map(Arc::new)
+            .map_err(ProviderError::NotConfigured)
+        };
+        let arm = client(rm.clone(), &audience)?;
         let _ = self.arm.set(arm.clone());
+        let vault = client(String::new(), &self.cfg.vault_audience())?;
 
         let mut coverage = Vec::new();
         let subscriptions: Vec<String> = if self.cfg.subscriptions.is_empty() {
@@ -70,7 +77,7 @@ impl Provider for AzureProvider {
                 continue;
             }
             let scope = Scope { cloud: Cloud::Azure, account: sub, region: None };
-            contexts.push(Arc::new(AzureScope::new(scope, arm.clone(), self.catalogue)));
+            contexts.push(Arc::new(AzureScope::new(scope, arm.clone(), vault.clone(), self.catalogue)));
         }
         coverage.shrink_to_fit();
         let disabled = self.disabled.clone();

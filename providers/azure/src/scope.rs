@@ -15,11 +15,16 @@ pub const ML_API: &str = "2025-12-01";
 pub const COGNITIVE_API: &str = "2025-06-01";
 pub const STORAGE_API: &str = "2025-06-01";
 pub const SUBSCRIPTIONS_API: &str = "2022-12-01";
+pub const KEYVAULT_API: &str = "2025-05-01";
+pub const KEYVAULT_DATA_API: &str = "7.5";
+pub const WEB_API: &str = "2024-11-01";
 
 #[derive(Debug)]
 pub struct AzureScope {
     pub scope: Scope,
     pub arm: Arc<Arm>,
+    /// Key Vault data-plane client (its own token audience).
+    pub vault: Arc<Arm>,
     pub catalogue: &'static Catalogue,
     workspaces: OnceCell<Result<Vec<Value>, CollectError>>,
     accounts: OnceCell<Result<Vec<Value>, CollectError>>,
@@ -32,8 +37,8 @@ impl ScopeContext for AzureScope {
 }
 
 impl AzureScope {
-    pub fn new(scope: Scope, arm: Arc<Arm>, catalogue: &'static Catalogue) -> AzureScope {
-        AzureScope { scope, arm, catalogue, workspaces: OnceCell::new(), accounts: OnceCell::new() }
+    pub fn new(scope: Scope, arm: Arc<Arm>, vault: Arc<Arm>, catalogue: &'static Catalogue) -> AzureScope {
+        AzureScope { scope, arm, vault, catalogue, workspaces: OnceCell::new(), accounts: OnceCell::new() }
     }
 
     pub fn subscription(&self) -> &str {

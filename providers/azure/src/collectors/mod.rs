@@ -6,9 +6,11 @@ use crate::scope::AzureScope;
 
 mod common;
 
+mod appservice_settings;
 mod cognitive_accounts;
 mod cognitive_deployments;
 mod cognitive_projects;
+mod keyvault_secrets;
 mod ml_batch_endpoints;
 mod ml_connections;
 mod ml_data;
@@ -34,4 +36,7 @@ pub static ALL: &[&dyn Collector<AzureScope>] = &[
     &cognitive_accounts::Accounts,
     &cognitive_deployments::Deployments,
     &cognitive_projects::Projects,
+    // Outside AI services (third-party API usage).
+    &keyvault_secrets::KeyVaultSecrets,
+    &appservice_settings::AppServiceSettings,
 ];
