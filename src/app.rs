@@ -53,7 +53,7 @@ pub async fn main(cli: Cli) -> Exit {
             Exit::Ok
         }
         Command::Config(ConfigCommand::Init { path, force }) => config_init(&path, force),
-        Command::Config(ConfigCommand::Check { config }) => match load_config(config.as_deref()) {
+        Command::Config(ConfigCommand::Check { config }) => match load(config.as_deref(), None) {
             Ok(_) => {
                 eprintln!(
                     "config ok: {}",
@@ -94,71 +94,51 @@ fn config_init(path: &std::path::Path, force: bool) -> Exit {
     }
 }
 
-fn load_config(path: Option<&std::path::Path>) -> Result<Config, Exit> {
-    let mut cfg = Config::load(path).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::Config
-    })?;
-    if let Some(pf) = cfg.policy_file.clone() {
-        let text = std::fs::read_to_string(&pf).map_err(|e| {
-            eprintln!("error: cannot read policy file {}: {e}", pf.display());
-            Exit::Config
-        })?;
-        let policy: PolicyConfig = toml::from_str(&text).map_err(|e| {
-            eprintln!("error: invalid policy file {}: {e}", pf.display());
-            Exit::Config
-        })?;
-        policy.validate().map_err(|e| {
-            eprintln!("error: invalid policy file {}: {e}", pf.display());
-            Exit::Config
-        })?;
-        cfg.policy = policy;
-    }
-    catalogue(&cfg)?;
-    if let Some(reg) = &cfg.policy.register {
-        Register::load(reg).map_err(|e| {
-            eprintln!("error: {e}");
-            Exit::Config
-        })?;
-    }
-    Ok(cfg)
+/// A validated configuration with everything it names loaded (policy file, catalogue,
+/// register), so a scan and `config check` fail the same way on the same input.
+struct Loaded {
+    cfg: Config,
+    catalogue: &'static Catalogue,
+    register: Option<Register>,
 }
 
-/// The outside-AI catalogue: built in, or with the user's file applied. Built once per process
-/// and shared by every scope, hence `'static`.
-fn catalogue(cfg: &Config) -> Result<&'static Catalogue, Exit> {
-    let Some(path) = &cfg.third_party.catalogue else {
-        return Ok(Catalogue::builtin());
+fn config_error(msg: String) -> Exit {
+    eprintln!("error: {msg}");
+    Exit::Config
+}
+
+fn load(path: Option<&std::path::Path>, register_override: Option<PathBuf>) -> Result<Loaded, Exit> {
+    let mut cfg = Config::load(path).map_err(|e| config_error(e.to_string()))?;
+    if let Some(pf) = cfg.policy_file.clone() {
+        let text = std::fs::read_to_string(&pf)
+            .map_err(|e| config_error(format!("cannot read policy file {}: {e}", pf.display())))?;
+        let policy: PolicyConfig =
+            toml::from_str(&text).map_err(|e| config_error(format!("invalid policy file {}: {e}", pf.display())))?;
+        policy.validate().map_err(|e| config_error(format!("invalid policy file {}: {e}", pf.display())))?;
+        cfg.policy = policy;
+    }
+    if let Some(r) = register_override {
+        cfg.policy.register = Some(r);
+    }
+    let register = cfg.policy.register.as_deref().map(Register::load).transpose().map_err(config_error)?;
+    // The catalogue is built once per process and shared by every scope, hence `'static`.
+    let catalogue = match &cfg.third_party.catalogue {
+        None => Catalogue::builtin(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| config_error(format!("cannot read catalogue {}: {e}", path.display())))?;
+            let cat = Catalogue::with_overrides(&text)
+                .map_err(|e| config_error(format!("invalid catalogue {}: {e}", path.display())))?;
+            Box::leak(Box::new(cat))
+        }
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read catalogue {}: {e}", path.display());
-        Exit::Config
-    })?;
-    let cat = Catalogue::with_overrides(&text).map_err(|e| {
-        eprintln!("error: invalid catalogue {}: {e}", path.display());
-        Exit::Config
-    })?;
-    Ok(Box::leak(Box::new(cat)))
+    Ok(Loaded { cfg, catalogue, register })
 }
 
 async fn scan(args: ScanArgs) -> Exit {
-    let mut cfg = match load_config(args.config.as_deref()) {
-        Ok(c) => c,
+    let Loaded { cfg, catalogue, register } = match load(args.config.as_deref(), args.register.clone()) {
+        Ok(l) => l,
         Err(code) => return code,
-    };
-    let catalogue = match catalogue(&cfg) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if let Some(r) = args.register {
-        cfg.policy.register = Some(r);
-    }
-    let register = match cfg.policy.register.as_deref().map(Register::load).transpose() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Config;
-        }
     };
     let webhook_url = args.webhook.clone().or(cfg.webhook.url.clone());
     let explicit_out = args.out.clone().or(cfg.output.path.clone());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{Asset, Cloud, Coverage, Discovery, Provider, ProviderError, Scope, bind_all};
@@ -57,13 +57,10 @@ impl Provider for AzureProvider {
         let _ = self.arm.set(arm.clone());
         let vault = client(String::new(), &self.cfg.vault_audience())?;
 
-        let mut coverage = Vec::new();
         let subscriptions: Vec<String> = if self.cfg.subscriptions.is_empty() {
-            let started = Instant::now();
             let url = arm.url("/subscriptions", SUBSCRIPTIONS_API);
             let subs =
                 arm.list(&url, "Microsoft.Resources/subscriptions/read").await.map_err(ProviderError::Discovery)?;
-            let _ = started;
             subs.iter()
                 .filter(|s| s.get("state").and_then(|v| v.as_str()).is_none_or(|st| st.eq_ignore_ascii_case("Enabled")))
                 .filter_map(|s| s.get("subscriptionId").and_then(|v| v.as_str()).map(str::to_owned))
@@ -79,12 +76,11 @@ impl Provider for AzureProvider {
             let scope = Scope { cloud: Cloud::Azure, account: sub, region: None };
             contexts.push(Arc::new(AzureScope::new(scope, arm.clone(), vault.clone(), self.catalogue)));
         }
-        coverage.shrink_to_fit();
         let disabled = self.disabled.clone();
         let tasks = bind_all(crate::collectors::ALL, &contexts, |name| !disabled.iter().any(|d| d == name));
         Ok(Discovery {
             tasks,
-            coverage,
+            coverage: Vec::new(),
             credential_source: Some(format!("{} ({} subscription(s), {rm})", chosen.source, contexts.len())),
         })
     }
