@@ -50,6 +50,9 @@ pub struct Config {
     #[cfg(feature = "azure")]
     #[serde(default)]
     pub azure: aimscope_azure::AzureConfig,
+    #[cfg(feature = "gcp")]
+    #[serde(default)]
+    pub gcp: aimscope_gcp::GcpConfig,
 }
 
 impl Default for Config {

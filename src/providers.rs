@@ -13,6 +13,8 @@ pub fn built_in() -> Vec<Cloud> {
         Cloud::Aws,
         #[cfg(feature = "azure")]
         Cloud::Azure,
+        #[cfg(feature = "gcp")]
+        Cloud::Gcp,
     ]
     .to_vec()
 }
@@ -25,6 +27,8 @@ pub fn build(cloud: Cloud, cfg: &Config, catalogue: &'static Catalogue) -> Resul
         Cloud::Aws => Ok(Box::new(aimscope_aws::AwsProvider::new(cfg.aws.clone(), disabled, catalogue))),
         #[cfg(feature = "azure")]
         Cloud::Azure => Ok(Box::new(aimscope_azure::AzureProvider::new(cfg.azure.clone(), disabled, catalogue))),
+        #[cfg(feature = "gcp")]
+        Cloud::Gcp => Ok(Box::new(aimscope_gcp::GcpProvider::new(cfg.gcp.clone(), disabled, catalogue))),
         #[allow(unreachable_patterns)]
         other => {
             let _ = (disabled, catalogue);

@@ -1,0 +1,40 @@
+//! Shared pieces of GCP collectors.
+
+use std::collections::HashMap;
+
+use aimscope_core::{Asset, AssetKind, Cloud, Service};
+
+use crate::scope::GcpScope;
+
+/// A Vertex AI asset in the scope's project and location; labels become tags.
+pub fn asset(cx: &GcpScope, name: &str, display: &str, kind: AssetKind, labels: &HashMap<String, String>) -> Asset {
+    let mut a = Asset::new(
+        name,
+        Cloud::Gcp,
+        cx.project(),
+        Some(cx.location().to_owned()),
+        kind,
+        Service::VertexAi,
+        if display.is_empty() { name.rsplit('/').next().unwrap_or(name) } else { display },
+    );
+    a.tags = labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    a
+}
+
+/// The bucket resource name of a `gs://bucket/...` URI (`//storage.googleapis.com/projects/_/buckets/{bucket}`).
+pub fn gcs_bucket(uri: &str) -> Option<String> {
+    let bucket = uri.strip_prefix("gs://")?.split('/').next().filter(|b| !b.is_empty())?;
+    Some(format!("//storage.googleapis.com/projects/_/buckets/{bucket}"))
+}
+
+/// `bq://project.dataset.table` → the BigQuery dataset's resource name.
+pub fn bq_dataset(uri: &str) -> Option<String> {
+    let mut parts = uri.strip_prefix("bq://")?.split('.');
+    let (project, dataset) = (parts.next()?, parts.next()?);
+    Some(format!("//bigquery.googleapis.com/projects/{project}/datasets/{dataset}"))
+}
+
+/// A data reference (GCS or BigQuery) as a relation target.
+pub fn data_ref(uri: &str) -> Option<String> {
+    gcs_bucket(uri).or_else(|| bq_dataset(uri))
+}

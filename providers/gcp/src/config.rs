@@ -1,0 +1,48 @@
+//! The `[gcp]` table.
+
+use serde::Deserialize;
+
+/// Which credential to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GcpCredential {
+    /// Application Default Credentials from `GOOGLE_APPLICATION_CREDENTIALS` or gcloud's ADC
+    /// file; the metadata server only where the environment says it is there (GKE).
+    #[default]
+    Auto,
+    /// Application Default Credentials including the metadata server (GCE VMs, Cloud Run, ...).
+    Metadata,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GcpConfig {
+    pub credential: GcpCredential,
+    /// Projects to scan (empty: every ACTIVE project the identity can see, via
+    /// Resource Manager projects.search).
+    pub projects: Vec<String>,
+    pub exclude_projects: Vec<String>,
+    /// Vertex AI locations (empty: the locations Vertex AI reports for each project).
+    pub locations: Vec<String>,
+    /// Vertex AI endpoint; `{location}` is replaced (regional endpoints, private service connect).
+    pub aiplatform_endpoint: String,
+    pub resource_manager_endpoint: Option<String>,
+    pub service_usage_endpoint: Option<String>,
+    /// Attempts per call (429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE are retried with backoff).
+    pub max_attempts: u32,
+}
+
+impl Default for GcpConfig {
+    fn default() -> Self {
+        GcpConfig {
+            credential: GcpCredential::Auto,
+            projects: Vec::new(),
+            exclude_projects: Vec::new(),
+            locations: Vec::new(),
+            aiplatform_endpoint: "https://{location}-aiplatform.googleapis.com".into(),
+            resource_manager_endpoint: None,
+            service_usage_endpoint: None,
+            max_attempts: 5,
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! GCP scope discovery: Application Default Credentials, the projects (configured, or every
+//! ACTIVE project from Resource Manager projects.search), whether Vertex AI and the Gemini API
+//! are enabled (Service Usage), and the Vertex AI locations of each project.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use aimscope_core::detect::Catalogue;
+use aimscope_core::{
+    Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope, bind_all,
+};
+use async_trait::async_trait;
+use google_cloud_auth::credentials::Credentials;
+use google_cloud_gax::paginator::ItemPaginator as _;
+use google_cloud_gax::retry_policy::RetryPolicyExt;
+
+use crate::config::{GcpConfig, GcpCredential};
+use crate::error::{Transient, gcp_err};
+use crate::scope::{CallLog, GcpScope};
+
+/// AI APIs whose enablement is evidence of use even without a resource.
+pub const AI_APIS: &[&str] = &["aiplatform.googleapis.com", "generativelanguage.googleapis.com"];
+
+#[derive(Debug)]
+pub struct GcpProvider {
+    cfg: GcpConfig,
+    disabled: Vec<String>,
+    catalogue: &'static Catalogue,
+    calls: CallLog,
+}
+
+impl GcpProvider {
+    pub fn new(cfg: GcpConfig, disabled_collectors: Vec<String>, catalogue: &'static Catalogue) -> GcpProvider {
+        GcpProvider { cfg, disabled: disabled_collectors, catalogue, calls: CallLog::default() }
+    }
+
+    fn record(&self, op: &str) {
+        if let Ok(mut m) = self.calls.lock() {
+            *m.entry(op.to_owned()).or_default() += 1;
+        }
+    }
+
+    fn global_endpoint(&self) -> String {
+        let t = &self.cfg.aiplatform_endpoint;
+        if t.contains("{location}-") { t.replace("{location}-", "") } else { t.replace("{location}", "global") }
+    }
+
+    /// ADC, without probing the metadata server unless the environment says it is there.
+    fn credentials(&self) -> Result<(Credentials, &'static str), String> {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let gcloud_adc = env("CLOUDSDK_CONFIG")
+            .map(std::path::PathBuf::from)
+            .or_else(|| env("HOME").map(|h| std::path::PathBuf::from(h).join(".config/gcloud")))
+            .map(|d| d.join("application_default_credentials.json"))
+            .filter(|p| p.exists());
+        let source = if env("GOOGLE_APPLICATION_CREDENTIALS").is_some() {
+            "GOOGLE_APPLICATION_CREDENTIALS"
+        } else if gcloud_adc.is_some() {
+            "gcloud application-default credentials"
+        } else if self.cfg.credential == GcpCredential::Metadata || env("KUBERNETES_SERVICE_HOST").is_some() {
+            "metadata server"
+        } else {
+            return Err("no Google Cloud credentials (set GOOGLE_APPLICATION_CREDENTIALS, run `gcloud auth application-default login`, or set gcp.credential = \"metadata\" on Google Cloud compute)".into());
+        };
+        let creds = google_cloud_auth::credentials::Builder::default()
+            .build()
+            .map_err(|e| format!("Application Default Credentials ({source}): {e}"))?;
+        Ok((creds, source))
+    }
+
+    async fn projects(&self, creds: &Credentials) -> Result<Vec<String>, CollectError> {
+        if !self.cfg.projects.is_empty() {
+            return Ok(self.cfg.projects.clone());
+        }
+        let mut b = google_cloud_resourcemanager_v3::client::Projects::builder()
+            .with_credentials(creds.clone())
+            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts));
+        if let Some(ep) = &self.cfg.resource_manager_endpoint {
+            b = b.with_endpoint(ep.clone());
+        }
+        let client = b
+            .build()
+            .await
+            .map_err(|e| CollectError::new(ErrorKind::Other, format!("Resource Manager client: {e}")))?;
+        self.record("resourcemanager.projects.get");
+        let mut items = client.search_projects().set_query("state:ACTIVE").by_item();
+        let mut out = Vec::new();
+        while let Some(p) = items.next().await {
+            let p = p.map_err(|e| gcp_err("resourcemanager.projects.search", e))?;
+            out.push(p.project_id);
+        }
+        Ok(out)
+    }
+
+    /// Which AI APIs are enabled in `project` (`None` when Service Usage could not say).
+    async fn enabled_apis(&self, creds: &Credentials, project: &str) -> Result<Vec<String>, CollectError> {
+        let mut b = google_cloud_api_serviceusage_v1::client::ServiceUsage::builder()
+            .with_credentials(creds.clone())
+            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts));
+        if let Some(ep) = &self.cfg.service_usage_endpoint {
+            b = b.with_endpoint(ep.clone());
+        }
+        let client =
+            b.build().await.map_err(|e| CollectError::new(ErrorKind::Other, format!("Service Usage client: {e}")))?;
+        self.record("serviceusage.services.get");
+        let out = client
+            .batch_get_services()
+            .set_parent(format!("projects/{project}"))
+            .set_names(AI_APIS.iter().map(|a| format!("projects/{project}/services/{a}")))
+            .send()
+            .await
+            .map_err(|e| gcp_err("serviceusage.services.batchGet", e))?;
+        Ok(out
+            .services
+            .iter()
+            .filter(|s| s.state == google_cloud_api_serviceusage_v1::model::State::Enabled)
+            .filter_map(|s| s.name.rsplit('/').next().map(str::to_owned))
+            .collect())
+    }
+
+    async fn locations(&self, creds: &Credentials, project: &str) -> Result<Vec<String>, CollectError> {
+        if !self.cfg.locations.is_empty() {
+            return Ok(self.cfg.locations.clone());
+        }
+        let client = google_cloud_aiplatform_v1::client::ModelService::builder()
+            .with_endpoint(self.global_endpoint())
+            .with_credentials(creds.clone())
+            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts))
+            .build()
+            .await
+            .map_err(|e| CollectError::new(ErrorKind::Other, format!("Vertex AI client: {e}")))?;
+        self.record("aiplatform.locations.list");
+        let mut items = client.list_locations().set_name(format!("projects/{project}")).by_item();
+        let mut out = Vec::new();
+        while let Some(l) = items.next().await {
+            let l = l.map_err(|e| gcp_err("aiplatform.locations.list", e))?;
+            out.push(l.location_id);
+        }
+        Ok(out)
+    }
+}
+
+fn coverage(project: &str, step: &str, e: &CollectError, started: Instant) -> Coverage {
+    Coverage {
+        cloud: Cloud::Gcp,
+        account: Some(project.to_owned()),
+        region: None,
+        collector: step.to_owned(),
+        status: e.coverage_status(),
+        assets: 0,
+        error: Some(e.message.clone()),
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+#[async_trait]
+impl Provider for GcpProvider {
+    fn cloud(&self) -> Cloud {
+        Cloud::Gcp
+    }
+
+    async fn discover(&self) -> Result<Discovery, ProviderError> {
+        let (creds, source) = self.credentials().map_err(ProviderError::NotConfigured)?;
+        let projects = self.projects(&creds).await.map_err(ProviderError::Discovery)?;
+        let mut cov = Vec::new();
+        let mut project_scopes = Vec::new();
+        let mut location_scopes = Vec::new();
+        for project in projects.into_iter().filter(|p| !self.cfg.exclude_projects.contains(p)) {
+            let started = Instant::now();
+            let enabled = match self.enabled_apis(&creds, &project).await {
+                Ok(apis) => Some(apis),
+                Err(e) => {
+                    cov.push(coverage(&project, "serviceusage.ai_apis", &e, started));
+                    None
+                }
+            };
+            let make = |region: Option<String>| {
+                GcpScope::new(
+                    Scope { cloud: Cloud::Gcp, account: project.clone(), region },
+                    self.cfg.aiplatform_endpoint.clone(),
+                    creds.clone(),
+                    self.cfg.max_attempts,
+                    self.catalogue,
+                    self.calls.clone(),
+                )
+            };
+            if let Some(apis) = &enabled {
+                project_scopes.push(Arc::new(make(None).with_enabled_apis(apis.clone())));
+                if !apis.iter().any(|a| a == AI_APIS[0]) {
+                    // Vertex AI is off: nothing can be there, and asking would only fail.
+                    cov.push(Coverage {
+                        cloud: Cloud::Gcp,
+                        account: Some(project.clone()),
+                        region: None,
+                        collector: "vertex".into(),
+                        status: CoverageStatus::NotEnabled,
+                        assets: 0,
+                        error: Some("aiplatform.googleapis.com is not enabled".into()),
+                        duration_ms: 0,
+                    });
+                    continue;
+                }
+            }
+            let started = Instant::now();
+            match self.locations(&creds, &project).await {
+                Ok(locs) => location_scopes.extend(locs.into_iter().map(|l| Arc::new(make(Some(l))))),
+                Err(e) => cov.push(coverage(&project, "vertex.locations", &e, started)),
+            }
+        }
+        let disabled = self.disabled.clone();
+        let on = |name: &str| !disabled.iter().any(|d| d == name);
+        let mut tasks = bind_all(crate::collectors::PROJECT, &project_scopes, on);
+        tasks.extend(bind_all(crate::collectors::ALL, &location_scopes, |name| !disabled.iter().any(|d| d == name)));
+        Ok(Discovery {
+            tasks,
+            coverage: cov,
+            credential_source: Some(format!("{source} ({} location scope(s))", location_scopes.len())),
+        })
+    }
+
+    fn api_calls(&self) -> BTreeMap<String, u64> {
+        self.calls.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}

@@ -1,0 +1,263 @@
+//! The GCP provider end to end: the aimscope binary and the official google-cloud-rust clients
+//! against a local stand-in serving Google's REST JSON (fixtures/gcp), reached through the
+//! same endpoint overrides a user sets for private service connect. Credentials are real ADC:
+//! an `authorized_user` file whose token endpoint is the stand-in.
+
+mod support;
+
+use serde_json::json;
+use support::*;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PLANTED: &str = "sk-proj-PLANTEDgcpKEY000000000000T3BlbkFJ0000000000PLANTED00000";
+const PROD: &str = "ml-prod-123";
+const DEV: &str = "ml-dev-456";
+const LOCKED: &str = "locked-789";
+const LEGACY: &str = "legacy-000";
+const LOCATIONS: [&str; 2] = ["us-central1", "europe-west4"];
+
+fn fixture(name: &str, location: &str) -> serde_json::Value {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gcp").join(name);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text.replace("{l}", location).replace("{planted}", PLANTED))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn ok(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("content-type", "application/json").set_body_json(body)
+}
+
+fn google_error(code: u16, status: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(code)
+        .insert_header("content-type", "application/json")
+        .set_body_json(json!({"error": {"code": code, "message": message, "status": status}}))
+}
+
+async fn get(s: &MockServer, p: &str, resp: ResponseTemplate) {
+    Mock::given(method("GET")).and(path(p)).respond_with(resp).with_priority(3).mount(s).await;
+}
+
+async fn estate() -> MockServer {
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ok(json!({"access_token": "test-token", "expires_in": 3599, "token_type": "Bearer",
+            "scope": "https://www.googleapis.com/auth/cloud-platform"})))
+        .mount(&s)
+        .await;
+    // Resource Manager: four projects over two pages.
+    Mock::given(method("GET"))
+        .and(path("/v3/projects:search"))
+        .and(query_param("pageToken", "p2"))
+        .respond_with(ok(json!({"projects": [
+            {"name": "projects/300", "projectId": LOCKED, "state": "ACTIVE", "displayName": "locked"},
+            {"name": "projects/400", "projectId": LEGACY, "state": "ACTIVE", "displayName": "legacy"}]})))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    get(&s, "/v3/projects:search", ok(json!({"projects": [
+        {"name": "projects/100", "projectId": PROD, "state": "ACTIVE", "displayName": "ML prod", "labels": {"env": "prod"}},
+        {"name": "projects/200", "projectId": DEV, "state": "ACTIVE", "displayName": "ML dev"}],
+        "nextPageToken": "p2"})))
+    .await;
+    // Service Usage: which AI APIs are on. The clients ask for `enum-encoding=int`, so states
+    // are numbers on the wire (1 DISABLED, 2 ENABLED).
+    let services = |p: &str, vertex: u8, gemini: u8| {
+        json!({"services": [
+            {"name": format!("projects/1/services/aiplatform.googleapis.com"), "parent": format!("projects/{p}"), "state": vertex},
+            {"name": format!("projects/1/services/generativelanguage.googleapis.com"), "parent": format!("projects/{p}"), "state": gemini}]})
+    };
+    get(&s, &format!("/v1/projects/{PROD}/services:batchGet"), ok(services(PROD, 2, 2))).await;
+    get(&s, &format!("/v1/projects/{DEV}/services:batchGet"), ok(services(DEV, 2, 1))).await;
+    get(&s, &format!("/v1/projects/{LEGACY}/services:batchGet"), ok(services(LEGACY, 1, 1))).await;
+    let denied = google_error(403, "PERMISSION_DENIED", "Permission denied on resource project locked-789.");
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(format!("^/(v1|ui)/projects/{LOCKED}/.*")))
+        .respond_with(denied)
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    // Vertex AI locations (the client's Locations mixin binds to the `/ui/` path).
+    for p in [PROD, DEV] {
+        get(
+            &s,
+            &format!("/ui/projects/{p}/locations"),
+            ok(json!({"locations": LOCATIONS.iter().map(|l| json!({
+            "name": format!("projects/{p}/locations/{l}"), "locationId": l, "displayName": l})).collect::<Vec<_>>()})),
+        )
+        .await;
+    }
+    // ml-prod / us-central1: the lineage chain.
+    let base = format!("/v1/projects/{PROD}/locations/us-central1");
+    let l = "us-central1";
+    Mock::given(method("GET"))
+        .and(path(format!("{base}/models")))
+        .and(query_param("pageToken", "page-2"))
+        .respond_with(ok(fixture("models_page2.json", l)))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    get(&s, &format!("{base}/models"), ok(fixture("models_page1.json", l))).await;
+    get(&s, &format!("{base}/endpoints"), ok(fixture("endpoints.json", l))).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{base}/datasets")))
+        .respond_with(google_error(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "Quota exceeded for aiplatform.googleapis.com/list_requests.",
+        ))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    get(&s, &format!("{base}/datasets"), ok(fixture("datasets.json", l))).await;
+    get(&s, &format!("{base}/trainingPipelines"), ok(fixture("training_pipelines.json", l))).await;
+    get(&s, &format!("{base}/customJobs"), ok(fixture("custom_jobs.json", l))).await;
+    get(&s, &format!("{base}/tuningJobs"), ok(fixture("tuning_jobs.json", l))).await;
+    get(&s, &format!("{base}/batchPredictionJobs"), ok(fixture("batch_jobs.json", l))).await;
+    get(&s, &format!("{base}/reasoningEngines"), ok(fixture("reasoning_engines.json", l))).await;
+    // ml-dev / europe-west4: a body that is not JSON.
+    get(
+        &s,
+        &format!("/v1/projects/{DEV}/locations/europe-west4/endpoints"),
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/json")
+            .set_body_string("{\"endpoints\": [ {"),
+    )
+    .await;
+    // Every other Vertex AI list is empty.
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex("^/v1/projects/ml-(prod|dev)-[0-9]+/locations/[a-z0-9-]+/[A-Za-z]+$"))
+        .respond_with(ok(json!({})))
+        .with_priority(10)
+        .mount(&s)
+        .await;
+    s
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vertex_ai_across_projects_and_locations() {
+    let server = estate().await;
+    let dir = workdir();
+    let adc = write(
+        dir.path(),
+        "adc.json",
+        &json!({"type": "authorized_user", "client_id": "test-client.apps.googleusercontent.com",
+            "client_secret": "test-client-secret", "refresh_token": "test-refresh-token",
+            "token_uri": format!("{}/token", server.uri())})
+        .to_string(),
+    );
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[gcp]\naiplatform_endpoint = \"{0}\"\nresource_manager_endpoint = \"{0}\"\nservice_usage_endpoint = \"{0}\"\nmax_attempts = 3\n",
+            server.uri()
+        ),
+    );
+    let out = dir.path().join("inv.json");
+    let env = vec![("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string()), ("RUST_LOG", "debug".to_owned())];
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
+    let res =
+        aimscope_async(args(&["scan", "--provider", "gcp", "--config", &c, "--out", &o]), env, dir.path().to_owned())
+            .await;
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    assert_eq!(res.status.code(), Some(4), "{stderr}");
+    let doc = read_json(&out);
+    if std::env::var_os("AIMSCOPE_TEST_SHOW").is_some() {
+        for r in server.received_requests().await.unwrap_or_default() {
+            eprintln!("{} {}", r.method, r.url);
+        }
+    }
+    let coverage = doc["coverage"].as_array().expect("coverage").clone();
+    let cov = |p: &str, region: Option<&str>, col: &str| {
+        coverage
+            .iter()
+            .find(|c| c["account"] == p && c["collector"] == col && c["region"].as_str() == region)
+            .unwrap_or_else(|| panic!("no coverage {p}/{region:?}/{col}: {coverage:#?}"))
+            .clone()
+    };
+    // Two projects × two locations seen; one denied; one with Vertex AI disabled.
+    for l in LOCATIONS {
+        for col in ["vertex.models", "vertex.datasets", "vertex.training_pipelines", "vertex.tuning_jobs"] {
+            assert_eq!(cov(PROD, Some(l), col)["status"], "complete", "{col} {l}");
+            assert_eq!(cov(DEV, Some(l), col)["status"], "complete", "{col} {l}");
+        }
+    }
+    assert_eq!(cov(LOCKED, None, "vertex.locations")["status"], "denied");
+    assert_eq!(cov(LEGACY, None, "vertex")["status"], "not_enabled");
+    let bad = cov(DEV, Some("europe-west4"), "vertex.endpoints");
+    assert_eq!(bad["status"], "failed", "{bad}");
+    // The 429 was retried; the dataset is there.
+    assert_eq!(cov(PROD, Some("us-central1"), "vertex.datasets")["assets"], 1);
+
+    // Lineage: dataset → training pipeline → model → endpoint.
+    let base = format!("projects/{PROD}/locations/us-central1");
+    let endpoint = asset(&doc, &format!("{base}/endpoints/6001"));
+    let model_id = format!("{base}/models/4001@2");
+    assert!(has_relation(endpoint, "serves", &model_id));
+    let model = asset(&doc, &model_id);
+    assert!(has_relation(model, "produced_by", &format!("{base}/trainingPipelines/5001")));
+    assert!(has_relation(model, "stored_in", "//storage.googleapis.com/projects/_/buckets/claims-models"));
+    assert!(has_relation(
+        asset(&doc, &format!("{base}/trainingPipelines/5001")),
+        "trained_on",
+        &format!("{base}/datasets/3001")
+    ));
+    assert_eq!(endpoint["effective_classification"]["level"], "restricted", "the dataset is labelled pii");
+    assert_eq!(
+        endpoint["effective_classification"]["explanation"],
+        "endpoint claims-online ← model claims-v3 ← training job claims-train ← dataset claims-pii-tabular [restricted]"
+    );
+    // Pagination: the second page's model is there.
+    asset(&doc, &format!("{base}/models/4002@1"));
+    let tuning = asset(&doc, &format!("{base}/tuningJobs/9001"));
+    assert!(has_relation(tuning, "trained_on", "//storage.googleapis.com/projects/_/buckets/claims-pii-tuning"));
+    assert!(has_relation(tuning, "fine_tuned_from", "publishers/google/models/gemini-2.0-flash-001"));
+    assert_eq!(asset(&doc, &format!("{base}/reasoningEngines/1201"))["kind"], "agent");
+    assert_eq!(asset(&doc, &format!("{base}/batchPredictionJobs/1101"))["status"], "in_progress");
+
+    // Enabled AI APIs are evidence of use on their own.
+    asset(&doc, &format!("projects/{PROD}/services/generativelanguage.googleapis.com"));
+    asset(&doc, &format!("projects/{DEV}/services/aiplatform.googleapis.com"));
+    assert!(
+        assets(&doc).iter().all(|a| a["id"] != format!("projects/{DEV}/services/generativelanguage.googleapis.com"))
+    );
+
+    // A custom job's env var: name kept, key recognised, value dropped.
+    let job_id = format!("{base}/customJobs/8001");
+    assert_eq!(asset(&doc, &job_id)["attributes"]["environment_names"], json!(["BATCH", "OPENAI_API_KEY"]));
+    assert!(has_relation(asset(&doc, &job_id), "calls", &format!("{job_id}/ai-api/openai")));
+    let raw = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(!raw.contains(PLANTED) && !stderr.contains(PLANTED), "a planted value escaped");
+
+    // Only reads, each with the ADC token.
+    let reqs = server.received_requests().await.unwrap_or_default();
+    assert!(reqs.iter().filter(|r| r.url.path() != "/token").all(|r| r.method.as_str() == "GET"));
+    assert!(
+        reqs.iter().filter(|r| r.url.path() != "/token").all(|r| r
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            == Some("Bearer test-token"))
+    );
+    let role = include_str!("../config/gcp-readonly-role.yaml");
+    let allowed: Vec<&str> = role.lines().filter_map(|l| l.trim().strip_prefix("- ")).collect();
+    let calls = doc["run"]["api_calls"].as_object().expect("api_calls");
+    assert!(calls.len() >= 10, "{calls:?}");
+    for permission in calls.keys() {
+        assert!(allowed.contains(&permission.as_str()), "{permission} is not in config/gcp-readonly-role.yaml");
+    }
+    assert_valid_inventory(&doc, dir.path());
+}
+
+#[test]
+fn no_google_credentials_is_a_one_line_skip() {
+    let dir = workdir();
+    let out = dir.path().join("inv.json");
+    let res = aimscope(&["scan", "--provider", "gcp", "--out", out.to_str().unwrap_or_default()], &[], dir.path());
+    assert_eq!(res.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(stderr.contains("not seen: gcp discovery (skipped): no Google Cloud credentials"), "{stderr}");
+}
