@@ -636,6 +636,19 @@ mod tests {
     }
 
     #[test]
+    fn models_outside_the_cloud_model_registry_are_flagged() {
+        let mut unregistered = asset("loose", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
+        unregistered.attr("in_model_registry", Some(serde_json::json!(false)));
+        let mut registered = asset("versioned", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
+        registered.attr("in_model_registry", Some(serde_json::json!(true)));
+        let unknown = asset("no-registry-concept", AssetKind::Model, Service::VertexAi, GOOD_TAGS);
+        let f = run(vec![unregistered, registered, unknown], &PolicyConfig::default(), None);
+        assert!(fired(&f, "register.model_not_in_model_registry", "loose"));
+        assert!(!fired(&f, "register.model_not_in_model_registry", "versioned"));
+        assert!(!fired(&f, "register.model_not_in_model_registry", "no-registry-concept"));
+    }
+
+    #[test]
     fn rules_can_be_disabled_and_reseveritied() {
         let mut cfg = PolicyConfig::default();
         cfg.rules
