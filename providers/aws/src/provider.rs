@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{
     Asset, Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope,
-    bind_all,
+    bind_all, discovery_failure,
 };
 use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
@@ -106,7 +106,7 @@ impl AwsProvider {
                     }
                     Err(e) => {
                         let e = sdk_err("organizations:ListAccounts", e);
-                        coverage.push(discovery_coverage(Some(own), "organizations.list_accounts", &e, started));
+                        coverage.push(discovery_failure(Cloud::Aws, own, "organizations.list_accounts", &e, started));
                         break;
                     }
                 }
@@ -171,7 +171,7 @@ impl AwsProvider {
                 Err(e) => {
                     let e = sdk_err("account:ListRegions", e);
                     let fallback = sdk.region().map(|r| r.to_string());
-                    let mut cov = discovery_coverage(Some(account), "account.list_regions", &e, started);
+                    let mut cov = discovery_failure(Cloud::Aws, account, "account.list_regions", &e, started);
                     cov.error = Some(format!(
                         "{}; scanning only the default region {} (set aws.regions to choose)",
                         e.message,
@@ -184,19 +184,6 @@ impl AwsProvider {
         }
         regions.sort();
         regions
-    }
-}
-
-fn discovery_coverage(account: Option<&str>, step: &str, e: &CollectError, started: Instant) -> Coverage {
-    Coverage {
-        cloud: Cloud::Aws,
-        account: account.map(str::to_owned),
-        region: None,
-        collector: step.to_owned(),
-        status: e.coverage_status(),
-        assets: 0,
-        error: Some(e.message.clone()),
-        duration_ms: started.elapsed().as_millis() as u64,
     }
 }
 
@@ -256,7 +243,7 @@ impl Provider for AwsProvider {
                 Ok(sdk) => configs.push((account, sdk)),
                 Err(e) => {
                     tracing::warn!(account = %account, "{}", e.message);
-                    let mut cov = discovery_coverage(Some(&account), "sts.assume_role", &e, started);
+                    let mut cov = discovery_failure(Cloud::Aws, &account, "sts.assume_role", &e, started);
                     // Any failure to enter an account means we could not look: never "complete".
                     if cov.status == CoverageStatus::NotEnabled {
                         cov.status = CoverageStatus::Denied;

@@ -79,6 +79,27 @@ impl CollectError {
     }
 }
 
+/// The coverage record of a discovery step (entering an account, listing locations, ...) that
+/// failed for `account`.
+pub fn discovery_failure(
+    cloud: Cloud,
+    account: &str,
+    step: &str,
+    e: &CollectError,
+    started: std::time::Instant,
+) -> Coverage {
+    Coverage {
+        cloud,
+        account: Some(account.to_owned()),
+        region: None,
+        collector: step.to_owned(),
+        status: e.coverage_status(),
+        assets: 0,
+        error: Some(e.message.clone()),
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
 /// Provider-specific context for one scope (clients bound to the scope's credentials and
 /// region). Collectors receive it by reference.
 pub trait ScopeContext: Send + Sync + 'static {

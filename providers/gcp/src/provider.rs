@@ -9,6 +9,7 @@ use std::time::Instant;
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{
     Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope, bind_all,
+    discovery_failure,
 };
 use async_trait::async_trait;
 use google_cloud_auth::credentials::Credentials;
@@ -141,19 +142,6 @@ impl GcpProvider {
     }
 }
 
-fn coverage(project: &str, step: &str, e: &CollectError, started: Instant) -> Coverage {
-    Coverage {
-        cloud: Cloud::Gcp,
-        account: Some(project.to_owned()),
-        region: None,
-        collector: step.to_owned(),
-        status: e.coverage_status(),
-        assets: 0,
-        error: Some(e.message.clone()),
-        duration_ms: started.elapsed().as_millis() as u64,
-    }
-}
-
 #[async_trait]
 impl Provider for GcpProvider {
     fn cloud(&self) -> Cloud {
@@ -171,7 +159,7 @@ impl Provider for GcpProvider {
             let enabled = match self.enabled_apis(&creds, &project).await {
                 Ok(apis) => Some(apis),
                 Err(e) => {
-                    cov.push(coverage(&project, "serviceusage.ai_apis", &e, started));
+                    cov.push(discovery_failure(Cloud::Gcp, &project, "serviceusage.ai_apis", &e, started));
                     None
                 }
             };
@@ -205,7 +193,7 @@ impl Provider for GcpProvider {
             let started = Instant::now();
             match self.locations(&creds, &project).await {
                 Ok(locs) => location_scopes.extend(locs.into_iter().map(|l| Arc::new(make(Some(l))))),
-                Err(e) => cov.push(coverage(&project, "vertex.locations", &e, started)),
+                Err(e) => cov.push(discovery_failure(Cloud::Gcp, &project, "vertex.locations", &e, started)),
             }
         }
         let disabled = self.disabled.clone();
