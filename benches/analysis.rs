@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use aimscope::analysis::{self, ClassificationConfig, TagKeys};
 use aimscope::policy::PolicyConfig;
-use aimscope_core::{Asset, AssetKind, Cloud, Inventory, RelationKind, RunInfo, Service, ToolInfo};
+use aimscope_core::{Asset, AssetKind, Cloud, Inventory, RelationKind, Service, ToolInfo};
 
 /// Chains of bucket → training job → model → endpoint config → endpoint, plus cross links, so
 /// every relation kind that propagates is exercised.
@@ -79,23 +79,8 @@ fn synthetic(n: usize) -> Inventory {
         ep.tags.insert("data-classification".into(), "internal".into());
         assets.extend([bucket, job, model, cfg, ep]);
     }
-    let now = chrono::Utc::now();
-    Inventory {
-        schema_version: aimscope_core::SCHEMA_VERSION.into(),
-        tool: ToolInfo { name: "bench".into(), version: "0".into() },
-        run: RunInfo {
-            id: "bench".into(),
-            started_at: now,
-            finished_at: now,
-            providers: vec![Cloud::Aws],
-            complete: true,
-            api_calls: Default::default(),
-        },
-        assets,
-        findings: vec![],
-        coverage: vec![],
-        dangling_references: vec![],
-    }
+    let tool = ToolInfo { name: "bench".into(), version: "0".into() };
+    Inventory::new(tool, "bench", chrono::Utc::now(), vec![Cloud::Aws], assets, vec![])
 }
 
 fn peak_rss_mib() -> Option<f64> {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use aimscope_core::detect::Catalogue;
-use aimscope_core::{Cloud, Coverage, CoverageStatus, Inventory, RunInfo, SCHEMA_VERSION, Severity, ToolInfo};
+use aimscope_core::{Cloud, Coverage, CoverageStatus, Inventory, Severity, ToolInfo};
 use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command, ConfigCommand, LogFormat, ScanArgs};
@@ -210,22 +210,15 @@ async fn scan(args: ScanArgs) -> Exit {
     let mut coverage = collected.coverage;
     coverage.extend(unavailable);
 
-    let mut inv = Inventory {
-        schema_version: SCHEMA_VERSION.into(),
-        tool: ToolInfo { name: "aimscope".into(), version: env!("CARGO_PKG_VERSION").into() },
-        run: RunInfo {
-            id: uuid::Uuid::new_v4().to_string(),
-            started_at,
-            finished_at: chrono::Utc::now(),
-            providers: dedup(selected),
-            complete: coverage.iter().all(|c| c.status.is_complete()),
-            api_calls: providers.iter().flat_map(|p| p.api_calls()).collect(),
-        },
-        assets: collected.assets,
-        findings: Vec::new(),
+    let mut inv = Inventory::new(
+        ToolInfo { name: "aimscope".into(), version: env!("CARGO_PKG_VERSION").into() },
+        uuid::Uuid::new_v4().to_string(),
+        started_at,
+        dedup(selected),
+        collected.assets,
         coverage,
-        dangling_references: Vec::new(),
-    };
+    );
+    inv.run.api_calls = providers.iter().flat_map(|p| p.api_calls()).collect();
     crate::analysis::analyze(&mut inv, &cfg.tags, &cfg.classification, &cfg.policy, register.as_ref());
 
     for s in &sinks {

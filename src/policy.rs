@@ -541,7 +541,7 @@ impl Register {
 mod tests {
     use super::*;
     use crate::analysis::{self, ClassificationConfig, TagKeys};
-    use aimscope_core::{Cloud, Inventory, RunInfo, ToolInfo};
+    use aimscope_core::{Cloud, Inventory, ToolInfo};
 
     fn asset(id: &str, kind: AssetKind, service: Service, tags: &[(&str, &str)]) -> Asset {
         let mut a = Asset::new(id, Cloud::Aws, "111", Some("us-east-1".into()), kind, service, id);
@@ -553,23 +553,8 @@ mod tests {
         &[("owner", "ml"), ("ai-system-id", "AIS-1"), ("data-classification", "internal")];
 
     fn run(assets: Vec<Asset>, cfg: &PolicyConfig, register: Option<&Register>) -> Vec<Finding> {
-        let now = chrono::Utc::now();
-        let mut inv = Inventory {
-            schema_version: "1".into(),
-            tool: ToolInfo { name: "t".into(), version: "t".into() },
-            run: RunInfo {
-                id: "r".into(),
-                started_at: now,
-                finished_at: now,
-                providers: vec![],
-                complete: true,
-                api_calls: Default::default(),
-            },
-            assets,
-            findings: vec![],
-            coverage: vec![],
-            dangling_references: vec![],
-        };
+        let tool = ToolInfo { name: "t".into(), version: "t".into() };
+        let mut inv = Inventory::new(tool, "r", chrono::Utc::now(), vec![], assets, vec![]);
         analysis::analyze(&mut inv, &TagKeys::default(), &ClassificationConfig::default(), cfg, register)
     }
 

@@ -9,7 +9,7 @@ use aimscope::app::{Exit, exit_code};
 use aimscope::config::Format;
 use aimscope::runner::{self, NoProgress, RunnerOptions};
 use aimscope::sink::{FileSink, Sink};
-use aimscope_core::{CoverageStatus, Inventory, Provider, RunInfo, SCHEMA_VERSION, ToolInfo};
+use aimscope_core::{CoverageStatus, Inventory, Provider, ToolInfo};
 use support::fakes::*;
 use support::*;
 
@@ -18,23 +18,8 @@ fn opts() -> RunnerOptions {
 }
 
 fn inventory(collected: runner::Collected) -> Inventory {
-    let now = chrono::Utc::now();
-    Inventory {
-        schema_version: SCHEMA_VERSION.into(),
-        tool: ToolInfo { name: "aimscope".into(), version: "test".into() },
-        run: RunInfo {
-            id: "run-1".into(),
-            started_at: now,
-            finished_at: now,
-            providers: vec![],
-            complete: collected.coverage.iter().all(|c| c.status.is_complete()),
-            api_calls: Default::default(),
-        },
-        assets: collected.assets,
-        findings: vec![],
-        coverage: collected.coverage,
-        dangling_references: vec![],
-    }
+    let tool = ToolInfo { name: "aimscope".into(), version: "test".into() };
+    Inventory::new(tool, "run-1", chrono::Utc::now(), vec![], collected.assets, collected.coverage)
 }
 
 #[tokio::test]

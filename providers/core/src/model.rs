@@ -616,6 +616,34 @@ pub struct DanglingReference {
 }
 
 impl Inventory {
+    /// A document for one run: completeness is derived from the coverage, the run finishes now;
+    /// findings and dangling references are left for the analysis passes.
+    pub fn new(
+        tool: ToolInfo,
+        run_id: impl Into<String>,
+        started_at: DateTime<Utc>,
+        providers: Vec<Cloud>,
+        assets: Vec<Asset>,
+        coverage: Vec<Coverage>,
+    ) -> Inventory {
+        Inventory {
+            schema_version: SCHEMA_VERSION.into(),
+            tool,
+            run: RunInfo {
+                id: run_id.into(),
+                started_at,
+                finished_at: Utc::now(),
+                providers,
+                complete: coverage.iter().all(|c| c.status.is_complete()),
+                api_calls: BTreeMap::new(),
+            },
+            assets,
+            findings: Vec::new(),
+            coverage,
+            dangling_references: Vec::new(),
+        }
+    }
+
     /// Coverage records that mean "could not look".
     pub fn gaps(&self) -> impl Iterator<Item = &Coverage> {
         self.coverage.iter().filter(|c| !c.status.is_complete())
