@@ -5,7 +5,7 @@
 //!   credentials of the first account that referenced it, and becomes a `bucket` asset whose
 //!   tags carry the data classification.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, CoverageStatus, RelationKind, Service};
@@ -48,10 +48,11 @@ fn link_models_to_training_jobs(assets: &[Asset]) -> Vec<Asset> {
 
 async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {
     // bucket ARN -> first referencing account (BTreeMap: deterministic order).
+    let known: HashSet<&str> = assets.iter().map(|a| a.id.as_str()).collect();
     let mut wanted: BTreeMap<String, String> = BTreeMap::new();
     for a in assets.iter().filter(|a| a.cloud == Cloud::Aws) {
         for r in &a.relations {
-            if arn::bucket_name(&r.target).is_some() && !assets.iter().any(|x| x.id == r.target) {
+            if arn::bucket_name(&r.target).is_some() && !known.contains(r.target.as_str()) {
                 wanted.entry(r.target.clone()).or_insert_with(|| a.account.clone());
             }
         }
