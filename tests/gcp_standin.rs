@@ -11,6 +11,9 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PLANTED: &str = "sk-proj-PLANTEDgcpKEY000000000000T3BlbkFJ0000000000PLANTED00000";
+const PLANTED_ANT: &str =
+    "sk-ant-api03-PLANTEDgcpCLOUDRUNkey00000000000000000000000000000000000000000000000000000000000000-AA";
+const PLANTED_HF: &str = "hf_PLANTEDgcpNOTEBOOKtokenABCDEFGHIJKLM";
 const PROD: &str = "ml-prod-123";
 const DEV: &str = "ml-dev-456";
 const LOCKED: &str = "locked-789";
@@ -20,6 +23,7 @@ const LOCATIONS: [&str; 2] = ["us-central1", "europe-west4"];
 fn fixture(name: &str, location: &str) -> serde_json::Value {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gcp").join(name);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let text = text.replace("{planted_ant}", PLANTED_ANT).replace("{planted_hf}", PLANTED_HF);
     serde_json::from_str(&text.replace("{l}", location).replace("{planted}", PLANTED))
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -117,6 +121,92 @@ async fn estate() -> MockServer {
     get(&s, &format!("{base}/tuningJobs"), ok(fixture("tuning_jobs.json", l))).await;
     get(&s, &format!("{base}/batchPredictionJobs"), ok(fixture("batch_jobs.json", l))).await;
     get(&s, &format!("{base}/reasoningEngines"), ok(fixture("reasoning_engines.json", l))).await;
+    let fos = format!("{base}/featureOnlineStores");
+    get(&s, &fos, ok(fixture("feature_online_stores.json", l))).await;
+    get(&s, &format!("{fos}/claims_features/featureViews"), ok(fixture("feature_views.json", l))).await;
+    get(
+        &s,
+        &format!("/v1/projects/{PROD}/locations/europe-west4/notebookRuntimes"),
+        ok(fixture("notebook_runtimes.json", "europe-west4")),
+    )
+    .await;
+    // Project-wide outside-AI signals: Secret Manager (two pages), Cloud Run, Cloud Functions.
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/projects/{PROD}/secrets")))
+        .and(query_param("pageToken", "secrets-2"))
+        .respond_with(ok(fixture("secrets_page2.json", "")))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    get(&s, &format!("/v1/projects/{PROD}/secrets"), ok(fixture("secrets_page1.json", ""))).await;
+    get(&s, &format!("/v2/projects/{PROD}/locations/-/services"), ok(fixture("run_services.json", ""))).await;
+    get(&s, &format!("/v2/projects/{PROD}/locations/-/functions"), ok(fixture("functions.json", ""))).await;
+    // ml-dev never enabled Secret Manager: Google's SERVICE_DISABLED error.
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/projects/{DEV}/secrets")))
+        .respond_with(ResponseTemplate::new(403).insert_header("content-type", "application/json").set_body_json(
+            json!(
+            {"error": {"code": 403, "status": "PERMISSION_DENIED",
+                "message": "Secret Manager API has not been used in project 200 before or it is disabled.",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+                    "domain": "googleapis.com",
+                    "metadata": {"service": "secretmanager.googleapis.com", "consumer": "projects/200"}}]}}),
+        ))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex("^/v[12]/projects/[a-z0-9-]+/(secrets|locations/-/(services|functions))$"))
+        .respond_with(ok(json!({})))
+        .with_priority(10)
+        .mount(&s)
+        .await;
+    // Cloud Storage buckets that lineage points at (JSON API): labels carry the classification;
+    // one is denied, one answers 503 once.
+    let bucket = |name: &str, labels: serde_json::Value| {
+        ok(
+            json!({"kind": "storage#bucket", "id": name, "selfLink": format!("https://www.googleapis.com/storage/v1/b/{name}"),
+            "projectNumber": "100", "name": name, "timeCreated": "2026-01-05T10:00:00.000Z", "updated": "2026-01-05T10:00:00.000Z",
+            "metageneration": "1", "location": "EUROPE-WEST4", "locationType": "region", "storageClass": "STANDARD",
+            "etag": "CAE=", "labels": labels}),
+        )
+    };
+    get(
+        &s,
+        "/storage/v1/b/claims-pii-tuning",
+        bucket("claims-pii-tuning", json!({"data-classification": "restricted"})),
+    )
+    .await;
+    for name in ["claims-batch-in", "claims-raw"] {
+        get(&s, &format!("/storage/v1/b/{name}"), bucket(name, json!({"owner": "claims-ml"}))).await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/storage/v1/b/claims-models"))
+        .respond_with(google_error(503, "UNAVAILABLE", "Backend Error"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    get(&s, "/storage/v1/b/claims-models", bucket("claims-models", json!({"owner": "claims-ml"}))).await;
+    get(
+        &s,
+        "/storage/v1/b/claims-eval",
+        ResponseTemplate::new(403).insert_header("content-type", "application/json").set_body_json(json!(
+            {"error": {"code": 403, "message": "scanner@ml-prod-123.iam.gserviceaccount.com does not have storage.buckets.get access to the Google Cloud Storage bucket.",
+                "errors": [{"message": "denied", "domain": "global", "reason": "forbidden"}]}})),
+    )
+    .await;
+    // BigQuery: the feature view's source dataset.
+    get(
+        &s,
+        &format!("/bigquery/v2/projects/{PROD}/datasets/claims_features"),
+        ok(json!({"kind": "bigquery#dataset", "etag": "abc==", "id": format!("{PROD}:claims_features"),
+            "selfLink": format!("https://bigquery.googleapis.com/bigquery/v2/projects/{PROD}/datasets/claims_features"),
+            "datasetReference": {"datasetId": "claims_features", "projectId": PROD},
+            "labels": {"data-classification": "confidential"}, "location": "EU",
+            "creationTime": "1767610800000", "lastModifiedTime": "1767610800000", "type": "DEFAULT"})),
+    )
+    .await;
     // ml-dev / europe-west4: a body that is not JSON.
     get(
         &s,
@@ -152,16 +242,21 @@ async fn vertex_ai_across_projects_and_locations() {
         dir.path(),
         "aimscope.toml",
         &format!(
-            "[gcp]\naiplatform_endpoint = \"{0}\"\nresource_manager_endpoint = \"{0}\"\nservice_usage_endpoint = \"{0}\"\nmax_attempts = 3\n",
+            "[gcp]\naiplatform_endpoint = \"{0}\"\nresource_manager_endpoint = \"{0}\"\nservice_usage_endpoint = \"{0}\"\n\
+             secret_manager_endpoint = \"{0}\"\nrun_endpoint = \"{0}\"\nfunctions_endpoint = \"{0}\"\n\
+             storage_endpoint = \"{0}\"\nbigquery_endpoint = \"{0}\"\nmax_attempts = 3\n",
             server.uri()
         ),
     );
     let out = dir.path().join("inv.json");
     let env = vec![("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string()), ("RUST_LOG", "debug".to_owned())];
     let (c, o) = (cfg.display().to_string(), out.display().to_string());
-    let res =
-        aimscope_async(args(&["scan", "--provider", "gcp", "--config", &c, "--out", &o]), env, dir.path().to_owned())
-            .await;
+    let res = aimscope_async(
+        args(&["scan", "--provider", "gcp", "--config", &c, "--out", &o]),
+        env.clone(),
+        dir.path().to_owned(),
+    )
+    .await;
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert_eq!(res.status.code(), Some(4), "{stderr}");
     let doc = read_json(&out);
@@ -229,8 +324,86 @@ async fn vertex_ai_across_projects_and_locations() {
     let job_id = format!("{base}/customJobs/8001");
     assert_eq!(asset(&doc, &job_id)["attributes"]["environment_names"], json!(["BATCH", "OPENAI_API_KEY"]));
     assert!(has_relation(asset(&doc, &job_id), "calls", &format!("{job_id}/ai-api/openai")));
+
+    // Tuned model: tuning job (trained on a restricted bucket) → model.
+    let tuned = asset(&doc, &format!("{base}/models/4003@1"));
+    assert!(has_relation(tuned, "produced_by", &format!("{base}/tuningJobs/9001")));
+    let tuning_bucket = asset(&doc, "//storage.googleapis.com/projects/_/buckets/claims-pii-tuning");
+    assert_eq!(tuning_bucket["kind"], "bucket");
+    assert_eq!(tuning_bucket["tags"]["data-classification"], "restricted");
+    assert_eq!(tuned["effective_classification"]["level"], "restricted");
+    assert_eq!(
+        tuned["effective_classification"]["explanation"],
+        "model claims-gemini ← customization job claims-gemini ← bucket claims-pii-tuning [restricted]"
+    );
+    // Bucket lookups: a 503 retried, a 403 reported by name, the dataset's own source found.
+    assert_eq!(asset(&doc, "//storage.googleapis.com/projects/_/buckets/claims-models")["tags"]["owner"], "claims-ml");
+    let dataset = asset(&doc, &format!("{base}/datasets/3001"));
+    assert!(has_relation(dataset, "stored_in", "//storage.googleapis.com/projects/_/buckets/claims-raw"));
+    let buckets = cov(PROD, None, "storage.bucket_labels");
+    assert_eq!(buckets["status"], "denied", "{buckets}");
+    assert_eq!(buckets["assets"], 4, "{buckets}");
+    assert!(buckets["error"].as_str().unwrap_or_default().contains("buckets/claims-eval"), "{buckets}");
+    // Feature store → BigQuery dataset (labels from BigQuery).
+    let store = asset(&doc, &format!("{base}/featureOnlineStores/claims_features"));
+    assert_eq!(store["kind"], "feature_store");
+    let bq = format!("//bigquery.googleapis.com/projects/{PROD}/datasets/claims_features");
+    assert!(has_relation(store, "stored_in", &bq));
+    assert_eq!(asset(&doc, &bq)["tags"]["data-classification"], "confidential");
+    assert_eq!(store["effective_classification"]["level"], "confidential");
+    assert_eq!(cov(PROD, None, "bigquery.dataset_labels")["status"], "complete");
+
+    // Outside AI: Secret Manager names (both pages), Cloud Run env (a key recognised by its
+    // format under a neutral name; a name backed by a secret reference), Cloud Functions env
+    // (an API host, a secret env name), a notebook runtime's env.
+    let secret = asset(&doc, "projects/100/secrets/anthropic-api-key");
+    assert_eq!(secret["kind"], "secret");
+    assert!(has_relation(secret, "calls", "projects/100/secrets/anthropic-api-key/ai-api/anthropic"));
+    asset(&doc, "projects/100/secrets/openai-prod/ai-api/openai");
+    assert!(assets(&doc).iter().all(|a| a["id"] != "projects/100/secrets/db-password"));
+    assert_eq!(cov(PROD, None, "secretmanager.secrets")["status"], "complete");
+    assert_eq!(cov(DEV, None, "secretmanager.secrets")["status"], "not_enabled");
+    assert_eq!(cov(LEGACY, None, "run.services")["status"], "complete", "Vertex AI off does not stop the rest");
+    let run = format!("projects/{PROD}/locations/europe-west1/services/claims-chat");
+    let app = asset(&doc, &run);
+    assert_eq!((app["kind"].as_str(), app["region"].as_str()), (Some("application"), Some("europe-west1")));
+    let ant = asset(&doc, &format!("{run}/ai-api/anthropic"));
+    assert_eq!(ant["attributes"]["confidence"], "high");
+    assert!(ant["attributes"]["evidence"].to_string().contains("key_fingerprint"), "{ant}");
+    asset(&doc, &format!("{run}/ai-api/huggingface"));
+    assert!(
+        assets(&doc).iter().all(|a| a["id"] != format!("projects/{PROD}/locations/europe-west1/services/static-site"))
+    );
+    let func = format!("projects/{PROD}/locations/us-central1/functions/summarise-claims");
+    assert_eq!(asset(&doc, &func)["status"], "active");
+    asset(&doc, &format!("{func}/ai-api/mistral"));
+    asset(&doc, &format!("{func}/ai-api/groq"));
+    let nb = format!("projects/{PROD}/locations/europe-west4/notebookRuntimes/7301");
+    assert_eq!(asset(&doc, &nb)["kind"], "notebook");
+    assert!(has_relation(asset(&doc, &nb), "calls", &format!("{nb}/ai-api/huggingface")));
+
     let raw = std::fs::read_to_string(&out).unwrap_or_default();
-    assert!(!raw.contains(PLANTED) && !stderr.contains(PLANTED), "a planted value escaped");
+    for planted in [PLANTED, PLANTED_ANT, PLANTED_HF] {
+        assert!(!raw.contains(planted) && !stderr.contains(planted), "a planted value escaped");
+    }
+    // The same estate in every other format, at debug level: no planted value in any byte.
+    for format in ["jsonl", "csv", "cyclonedx", "sarif", "servicenow"] {
+        let o = dir.path().join(format!("inv.{format}")).display().to_string();
+        let res = aimscope_async(
+            args(&["scan", "--provider", "gcp", "--config", &c, "--format", format, "--out", &o]),
+            env.clone(),
+            dir.path().to_owned(),
+        )
+        .await;
+        let text = std::fs::read_to_string(&o).unwrap_or_default();
+        let err = String::from_utf8_lossy(&res.stderr).into_owned() + &String::from_utf8_lossy(&res.stdout);
+        // SARIF carries findings, not assets; every other format names the detection.
+        let named = format == "sarif" || text.contains("anthropic") || text.contains("Anthropic");
+        assert!(!text.is_empty() && named, "{format}: no detection in {text:.300}");
+        for planted in [PLANTED, PLANTED_ANT, PLANTED_HF] {
+            assert!(!text.contains(planted) && !err.contains(planted), "a planted value escaped in {format}");
+        }
+    }
 
     // Only reads, each with the ADC token.
     let reqs = server.received_requests().await.unwrap_or_default();

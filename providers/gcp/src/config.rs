@@ -28,6 +28,12 @@ pub struct GcpConfig {
     pub aiplatform_endpoint: String,
     pub resource_manager_endpoint: Option<String>,
     pub service_usage_endpoint: Option<String>,
+    pub secret_manager_endpoint: Option<String>,
+    pub run_endpoint: Option<String>,
+    pub functions_endpoint: Option<String>,
+    /// Cloud Storage JSON API root (bucket labels of lineage targets).
+    pub storage_endpoint: String,
+    pub bigquery_endpoint: Option<String>,
     /// Attempts per call (429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE are retried with backoff).
     pub max_attempts: u32,
 }
@@ -42,6 +48,11 @@ impl Default for GcpConfig {
             aiplatform_endpoint: "https://{location}-aiplatform.googleapis.com".into(),
             resource_manager_endpoint: None,
             service_usage_endpoint: None,
+            secret_manager_endpoint: None,
+            run_endpoint: None,
+            functions_endpoint: None,
+            storage_endpoint: "https://storage.googleapis.com".into(),
+            bigquery_endpoint: None,
             max_attempts: 5,
         }
     }

@@ -5,10 +5,13 @@
 //! How the pieces fit: [`GcpProvider`] resolves ADC, finds projects (configured or
 //! projects.search), asks Service Usage which AI APIs are on, and lists each project's Vertex AI
 //! locations; every collector in [`collectors::ALL`] runs per (project, location) against the
-//! location's endpoint, and [`collectors::PROJECT`] once per project.
+//! location's endpoint, and [`collectors::PROJECT`] once per project (Service Usage evidence, and
+//! the outside-AI signals of Secret Manager, Cloud Run and Cloud Functions). Enrichment then
+//! looks up the Cloud Storage buckets and BigQuery datasets that lineage points at.
 
 pub mod collectors;
 pub mod config;
+mod enrich;
 pub mod error;
 mod provider;
 pub mod scope;

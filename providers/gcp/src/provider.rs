@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{
-    Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope, bind_all,
-    discovery_failure,
+    Asset, Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope,
+    bind_all, discovery_failure,
 };
 use async_trait::async_trait;
 use google_cloud_auth::credentials::Credentials;
@@ -18,7 +18,7 @@ use google_cloud_gax::retry_policy::RetryPolicyExt;
 
 use crate::config::{GcpConfig, GcpCredential};
 use crate::error::{Transient, gcp_err};
-use crate::scope::{CallLog, GcpScope};
+use crate::scope::{CallLog, Endpoints, GcpScope};
 
 /// AI APIs whose enablement is evidence of use even without a resource.
 pub const AI_APIS: &[&str] = &["aiplatform.googleapis.com", "generativelanguage.googleapis.com"];
@@ -29,11 +29,19 @@ pub struct GcpProvider {
     disabled: Vec<String>,
     catalogue: &'static Catalogue,
     calls: CallLog,
+    /// The run's credentials, kept for enrichment.
+    creds: std::sync::OnceLock<Credentials>,
 }
 
 impl GcpProvider {
     pub fn new(cfg: GcpConfig, disabled_collectors: Vec<String>, catalogue: &'static Catalogue) -> GcpProvider {
-        GcpProvider { cfg, disabled: disabled_collectors, catalogue, calls: CallLog::default() }
+        GcpProvider {
+            cfg,
+            disabled: disabled_collectors,
+            catalogue,
+            calls: CallLog::default(),
+            creds: std::sync::OnceLock::new(),
+        }
     }
 
     fn record(&self, op: &str) {
@@ -150,6 +158,7 @@ impl Provider for GcpProvider {
 
     async fn discover(&self) -> Result<Discovery, ProviderError> {
         let (creds, source) = self.credentials().map_err(ProviderError::NotConfigured)?;
+        let _ = self.creds.set(creds.clone());
         let projects = self.projects(&creds).await.map_err(ProviderError::Discovery)?;
         let mut cov = Vec::new();
         let mut project_scopes = Vec::new();
@@ -166,7 +175,12 @@ impl Provider for GcpProvider {
             let make = |region: Option<String>| {
                 GcpScope::new(
                     Scope { cloud: Cloud::Gcp, account: project.clone(), region },
-                    self.cfg.aiplatform_endpoint.clone(),
+                    Endpoints {
+                        aiplatform: Some(self.cfg.aiplatform_endpoint.clone()),
+                        secret_manager: self.cfg.secret_manager_endpoint.clone(),
+                        run: self.cfg.run_endpoint.clone(),
+                        functions: self.cfg.functions_endpoint.clone(),
+                    },
                     creds.clone(),
                     self.cfg.max_attempts,
                     self.catalogue,
@@ -205,6 +219,13 @@ impl Provider for GcpProvider {
             coverage: cov,
             credential_source: Some(format!("{source} ({} location scope(s))", location_scopes.len())),
         })
+    }
+
+    async fn enrich(&self, assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {
+        match self.creds.get() {
+            Some(creds) => crate::enrich::enrich(&self.cfg, creds, assets, |op| self.record(op)).await,
+            None => (Vec::new(), Vec::new()),
+        }
     }
 
     fn api_calls(&self) -> BTreeMap<String, u64> {

@@ -10,27 +10,29 @@ use tokio::sync::OnceCell;
 
 use crate::error::Transient;
 
-/// Declares the scope's lazily built Vertex AI clients.
+/// Declares the scope's lazily built clients: `(accessor, client type, endpoint field)`.
 macro_rules! clients {
-    ($(($field:ident, $ty:ident)),* $(,)?) => {
+    ($(($field:ident, $ty:ty, $endpoint:ident)),* $(,)?) => {
         #[derive(Debug, Default)]
         struct Clients {
-            $($field: OnceCell<client::$ty>,)*
+            $($field: OnceCell<$ty>,)*
         }
 
         impl GcpScope {
             $(
-                pub async fn $field(&self) -> Result<&client::$ty, CollectError> {
+                pub async fn $field(&self) -> Result<&$ty, CollectError> {
                     self.clients
                         .$field
                         .get_or_try_init(|| async {
-                            client::$ty::builder()
-                                .with_endpoint(self.endpoint.clone())
+                            let mut b = <$ty>::builder()
                                 .with_credentials(self.credentials.clone())
-                                .with_retry_policy(Transient.with_attempt_limit(self.max_attempts))
-                                .build()
-                                .await
-                                .map_err(|e| CollectError::new(ErrorKind::Other, format!("cannot build the Vertex AI client: {e}")))
+                                .with_retry_policy(Transient.with_attempt_limit(self.max_attempts));
+                            if let Some(ep) = &self.endpoints.$endpoint {
+                                b = b.with_endpoint(ep.clone());
+                            }
+                            b.build().await.map_err(|e| {
+                                CollectError::new(ErrorKind::Other, format!("cannot build the {} client: {e}", stringify!($field)))
+                            })
                         })
                         .await
                 }
@@ -40,20 +42,34 @@ macro_rules! clients {
 }
 
 clients!(
-    (models, ModelService),
-    (endpoints, EndpointService),
-    (datasets, DatasetService),
-    (jobs, JobService),
-    (pipelines, PipelineService),
-    (tuning, GenAiTuningService),
-    (reasoning_engines, ReasoningEngineService),
+    (models, client::ModelService, aiplatform),
+    (endpoints, client::EndpointService, aiplatform),
+    (datasets, client::DatasetService, aiplatform),
+    (jobs, client::JobService, aiplatform),
+    (pipelines, client::PipelineService, aiplatform),
+    (tuning, client::GenAiTuningService, aiplatform),
+    (reasoning_engines, client::ReasoningEngineService, aiplatform),
+    (feature_online_stores, client::FeatureOnlineStoreAdminService, aiplatform),
+    (notebooks, client::NotebookService, aiplatform),
+    (secret_manager, google_cloud_secretmanager_v1::client::SecretManagerService, secret_manager),
+    (run_services, google_cloud_run_v2::client::Services, run),
+    (functions, google_cloud_functions_v2::client::FunctionService, functions),
 );
+
+/// Where each API is reached; `None` is the client's global default.
+#[derive(Debug, Clone, Default)]
+pub struct Endpoints {
+    pub aiplatform: Option<String>,
+    pub secret_manager: Option<String>,
+    pub run: Option<String>,
+    pub functions: Option<String>,
+}
 
 #[derive(Debug)]
 pub struct GcpScope {
     pub scope: Scope,
     pub catalogue: &'static Catalogue,
-    endpoint: String,
+    endpoints: Endpoints,
     credentials: Credentials,
     max_attempts: u32,
     clients: Clients,
@@ -74,17 +90,18 @@ impl ScopeContext for GcpScope {
 impl GcpScope {
     pub fn new(
         scope: Scope,
-        endpoint: String,
+        mut endpoints: Endpoints,
         credentials: Credentials,
         max_attempts: u32,
         catalogue: &'static Catalogue,
         calls: CallLog,
     ) -> GcpScope {
-        let endpoint = endpoint.replace("{location}", scope.region.as_deref().unwrap_or("global"));
+        let location = scope.region.as_deref().unwrap_or("global");
+        endpoints.aiplatform = endpoints.aiplatform.map(|e| e.replace("{location}", location));
         GcpScope {
             scope,
             catalogue,
-            endpoint,
+            endpoints,
             credentials,
             max_attempts,
             clients: Clients::default(),

@@ -21,6 +21,22 @@ pub fn asset(cx: &GcpScope, name: &str, display: &str, kind: AssetKind, labels: 
     a
 }
 
+/// An asset of a project-wide API (Secret Manager, Cloud Run, Cloud Functions): the region is
+/// read from the resource name (`projects/p/locations/{region}/...`), if it has one.
+pub fn project_asset(
+    cx: &GcpScope,
+    name: &str,
+    kind: AssetKind,
+    service: Service,
+    labels: &HashMap<String, String>,
+) -> Asset {
+    let region = name.split('/').skip_while(|p| *p != "locations").nth(1).map(str::to_owned);
+    let mut a =
+        Asset::new(name, Cloud::Gcp, cx.project(), region, kind, service, name.rsplit('/').next().unwrap_or(name));
+    a.tags = labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    a
+}
+
 /// The bucket resource name of a `gs://bucket/...` URI (`//storage.googleapis.com/projects/_/buckets/{bucket}`).
 pub fn gcs_bucket(uri: &str) -> Option<String> {
     let bucket = uri.strip_prefix("gs://")?.split('/').next().filter(|b| !b.is_empty())?;

@@ -5,13 +5,18 @@ use aimscope_core::Collector;
 use crate::scope::GcpScope;
 
 mod common;
+mod functions_functions;
+mod run_services;
+mod secretmanager_secrets;
 mod serviceusage_ai_apis;
 
 mod vertex_batch_prediction_jobs;
 mod vertex_custom_jobs;
 mod vertex_datasets;
 mod vertex_endpoints;
+mod vertex_feature_online_stores;
 mod vertex_models;
+mod vertex_notebook_runtimes;
 mod vertex_pipeline_jobs;
 mod vertex_reasoning_engines;
 mod vertex_training_pipelines;
@@ -27,7 +32,14 @@ pub static ALL: &[&dyn Collector<GcpScope>] = &[
     &vertex_batch_prediction_jobs::BatchPredictionJobs,
     &vertex_pipeline_jobs::PipelineJobs,
     &vertex_reasoning_engines::ReasoningEngines,
+    &vertex_feature_online_stores::FeatureOnlineStores,
+    &vertex_notebook_runtimes::NotebookRuntimes,
 ];
 
 /// Collectors that run once per project (not per location).
-pub static PROJECT: &[&dyn Collector<GcpScope>] = &[&serviceusage_ai_apis::AiApis];
+pub static PROJECT: &[&dyn Collector<GcpScope>] = &[
+    &serviceusage_ai_apis::AiApis,
+    &secretmanager_secrets::Secrets,
+    &run_services::RunServices,
+    &functions_functions::Functions,
+];

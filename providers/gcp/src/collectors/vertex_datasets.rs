@@ -1,10 +1,10 @@
 //! Vertex AI datasets (managed training data).
 
-use aimscope_core::{AssetKind, AssetStream, Collector};
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind};
 use async_stream::try_stream;
 use google_cloud_gax::paginator::ItemPaginator as _;
 
-use super::common::asset;
+use super::common::{asset, data_ref};
 use crate::error::gcp_err;
 use crate::scope::{GcpScope, ts};
 
@@ -25,6 +25,15 @@ impl Collector<GcpScope> for Datasets {
                 let mut a = asset(cx, &x.name, &x.display_name, AssetKind::Dataset, &x.labels).with_created(ts(x.create_time.as_ref()));
                 a.lifecycle_stage = None;
                 a.attr("metadata_schema_uri", Some(x.metadata_schema_uri.clone().into()));
+                // Tabular and forecasting datasets keep their source in metadata.inputConfig.
+                let input = x.metadata.as_ref().and_then(|m| m.get("inputConfig"));
+                let gcs = input.and_then(|i| i.pointer("/gcsSource/uri")).and_then(|u| u.as_array()).cloned().unwrap_or_default();
+                let bq = input.and_then(|i| i.pointer("/bigquerySource/uri")).cloned();
+                for uri in gcs.iter().chain(bq.iter()).filter_map(|u| u.as_str()) {
+                    if let Some(target) = data_ref(uri) {
+                        a.relate_ref(RelationKind::StoredIn, target, uri);
+                    }
+                }
                 yield a;
             }
         })

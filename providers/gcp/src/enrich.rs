@@ -1,0 +1,315 @@
+//! Second pass over the collected inventory:
+//! - tuned models are linked to the tuning job that produced them (Vertex AI records the link
+//!   only on the job);
+//! - every Cloud Storage bucket and BigQuery dataset that lineage points at is looked up once,
+//!   with the run's credentials, and becomes a `bucket` / `dataset` asset whose labels carry
+//!   the data classification.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use aimscope_core::{
+    Asset, AssetKind, Cloud, CollectError, Coverage, CoverageStatus, ErrorKind, RelationKind, Service,
+};
+use futures::StreamExt;
+use google_cloud_auth::credentials::{CacheableResource, Credentials};
+use google_cloud_gax::retry_policy::RetryPolicyExt;
+use serde::Deserialize;
+
+use crate::config::GcpConfig;
+use crate::error::{Transient, gcp_err};
+
+/// Lookups in flight at once.
+const CONCURRENCY: usize = 8;
+const GCS_PREFIX: &str = "//storage.googleapis.com/projects/_/buckets/";
+const BQ_PREFIX: &str = "//bigquery.googleapis.com/projects/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    Bucket,
+    BigQueryDataset,
+}
+
+impl Target {
+    fn of(id: &str) -> Option<Target> {
+        if id.starts_with(GCS_PREFIX) {
+            Some(Target::Bucket)
+        } else if id.starts_with(BQ_PREFIX) {
+            Some(Target::BigQueryDataset)
+        } else {
+            None
+        }
+    }
+
+    fn collector(self) -> &'static str {
+        match self {
+            Target::Bucket => "storage.bucket_labels",
+            Target::BigQueryDataset => "bigquery.dataset_labels",
+        }
+    }
+}
+
+pub async fn enrich(
+    cfg: &GcpConfig,
+    creds: &Credentials,
+    assets: &[Asset],
+    record: impl Fn(&str),
+) -> (Vec<Asset>, Vec<Coverage>) {
+    let mut out = link_tuned_models(assets);
+    let (data, coverage) = data_labels(cfg, creds, assets, record).await;
+    out.extend(data);
+    (out, coverage)
+}
+
+/// Returns copies of tuned models carrying `produced_by` edges to their tuning jobs (merged by
+/// id by the runner).
+fn link_tuned_models(assets: &[Asset]) -> Vec<Asset> {
+    let unversioned = |id: &str| id.split('@').next().unwrap_or(id).to_owned();
+    let by_model: HashMap<String, &str> = assets
+        .iter()
+        .filter(|a| a.cloud == Cloud::Gcp && a.kind == AssetKind::CustomizationJob)
+        .filter_map(|a| Some((a.attributes.get("tuned_model")?.as_str()?.to_owned(), a.id.as_str())))
+        .collect();
+    assets
+        .iter()
+        .filter(|a| a.cloud == Cloud::Gcp && a.kind == AssetKind::Model)
+        .filter_map(|a| {
+            let job = by_model.get(&a.id).or_else(|| by_model.get(&unversioned(&a.id)))?;
+            let mut m = a.clone();
+            m.relate(RelationKind::ProducedBy, *job);
+            Some(m)
+        })
+        .collect()
+}
+
+async fn data_labels(
+    cfg: &GcpConfig,
+    creds: &Credentials,
+    assets: &[Asset],
+    record: impl Fn(&str),
+) -> (Vec<Asset>, Vec<Coverage>) {
+    let known: HashSet<&str> = assets.iter().map(|a| a.id.as_str()).collect();
+    // target -> first referencing project (BTreeMap: deterministic order).
+    // Owned: the lookups below run as futures that must not borrow from a closure argument.
+    let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+    for a in assets.iter().filter(|a| a.cloud == Cloud::Gcp) {
+        for r in &a.relations {
+            if Target::of(&r.target).is_some() && !known.contains(r.target.as_str()) {
+                wanted.entry(r.target.clone()).or_insert_with(|| a.account.clone());
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let started = Instant::now();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build();
+    let mut bq = google_cloud_bigquery_v2::client::DatasetService::builder()
+        .with_credentials(creds.clone())
+        .with_retry_policy(Transient.with_attempt_limit(cfg.max_attempts));
+    if let Some(ep) = &cfg.bigquery_endpoint {
+        bq = bq.with_endpoint(ep.clone());
+    }
+    let bq = bq.build().await;
+    for id in wanted.keys() {
+        match Target::of(id) {
+            Some(Target::Bucket) => record("storage.buckets.get"),
+            Some(Target::BigQueryDataset) => record("bigquery.datasets.get"),
+            None => {}
+        }
+    }
+    let results: Vec<(Target, String, String, Result<Asset, CollectError>)> = futures::stream::iter(wanted)
+        .map(|(id, project)| {
+            let (http, bq) = (&http, &bq);
+            async move {
+                let target = Target::of(&id).unwrap_or(Target::Bucket);
+                let r = match target {
+                    Target::Bucket => match http {
+                        Ok(http) => bucket(cfg, http, creds, &id, &project).await,
+                        Err(e) => Err(CollectError::new(ErrorKind::Other, format!("HTTP client: {e}"))),
+                    },
+                    Target::BigQueryDataset => match bq {
+                        Ok(bq) => dataset(bq, &id, &project).await,
+                        Err(e) => Err(CollectError::new(ErrorKind::Other, format!("BigQuery client: {e}"))),
+                    },
+                };
+                (target, project, id, r)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+
+    let mut found = Vec::new();
+    let mut per_scope: BTreeMap<(String, Target), (u64, Vec<CollectError>)> = BTreeMap::new();
+    for (target, project, id, r) in results {
+        let entry = per_scope.entry((project, target)).or_default();
+        match r {
+            Ok(a) => {
+                entry.0 += 1;
+                found.push(a);
+            }
+            Err(mut e) => {
+                e.message = format!("{id}: {}", e.message);
+                entry.1.push(e);
+            }
+        }
+    }
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    let coverage = per_scope
+        .into_iter()
+        .map(|((project, target), (ok, mut errors))| {
+            errors.sort_by(|a, b| a.message.cmp(&b.message));
+            // The worst outcome decides the status; the message lists what was not seen.
+            let status = errors
+                .iter()
+                .map(|e| e.coverage_status())
+                .max_by_key(|s| match s {
+                    CoverageStatus::Denied => 3,
+                    CoverageStatus::Failed => 2,
+                    _ => 1,
+                })
+                .unwrap_or(CoverageStatus::Complete);
+            Coverage {
+                cloud: Cloud::Gcp,
+                account: Some(project),
+                region: None,
+                collector: target.collector().into(),
+                status,
+                assets: ok,
+                error: (!errors.is_empty())
+                    .then(|| errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
+                duration_ms: started.elapsed().as_millis() as u64,
+            }
+        })
+        .collect();
+    (found, coverage)
+}
+
+/// The fields of a Cloud Storage bucket resource (JSON API v1) that matter here.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bucket {
+    name: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    location: Option<String>,
+    project_number: Option<String>,
+    time_created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Deserialize)]
+struct GoogleError {
+    error: GoogleErrorBody,
+}
+
+#[derive(Deserialize)]
+struct GoogleErrorBody {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// `storage.buckets.get` over the JSON API: the Rust storage client reads bucket metadata
+/// over gRPC only, which private endpoints and proxies often do not carry.
+async fn bucket(
+    cfg: &GcpConfig,
+    http: &reqwest::Client,
+    creds: &Credentials,
+    id: &str,
+    project: &str,
+) -> Result<Asset, CollectError> {
+    const OP: &str = "storage.buckets.get";
+    let name = id.strip_prefix(GCS_PREFIX).unwrap_or(id);
+    let url = format!("{}/storage/v1/b/{name}", cfg.storage_endpoint.trim_end_matches('/'));
+    let mut attempt = 0;
+    let resp = loop {
+        attempt += 1;
+        let headers = match creds.headers(http::Extensions::new()).await {
+            Ok(CacheableResource::New { data, .. }) => data,
+            Ok(CacheableResource::NotModified) => http::HeaderMap::new(),
+            Err(e) => return Err(CollectError::new(ErrorKind::Denied, format!("{OP}: credentials: {e}"))),
+        };
+        let sent = http
+            .get(&url)
+            .headers(headers)
+            .query(&[("fields", "name,labels,location,projectNumber,timeCreated")])
+            .send()
+            .await;
+        let retry = match &sent {
+            Ok(r) => matches!(r.status().as_u16(), 429 | 502 | 503 | 504),
+            Err(e) => e.is_timeout() || e.is_connect(),
+        };
+        if !retry || attempt >= cfg.max_attempts.max(1) {
+            break sent.map_err(|e| {
+                CollectError::new(
+                    if e.is_timeout() { ErrorKind::TimedOut } else { ErrorKind::Other },
+                    format!("{OP}: {e}"),
+                )
+            })?;
+        }
+        tokio::time::sleep(Duration::from_millis(250 << attempt.min(5))).await;
+    };
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(|e| CollectError::new(ErrorKind::Other, format!("{OP}: {e}")))?;
+    if !status.is_success() {
+        let err = serde_json::from_slice::<GoogleError>(&body).ok().map(|e| e.error);
+        let kind = match status.as_u16() {
+            401 | 403 => ErrorKind::Denied,
+            429 => ErrorKind::Throttled,
+            _ => ErrorKind::Other,
+        };
+        // Cloud Storage's JSON API errors carry no `status` word; keep what is there.
+        let detail = err
+            .map(|e| [e.status, e.message].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(": "))
+            .unwrap_or_default();
+        return Err(CollectError::new(kind, format!("{OP}: HTTP {}: {detail}", status.as_u16())));
+    }
+    let b: Bucket = serde_json::from_slice(&body)
+        .map_err(|e| CollectError::new(ErrorKind::Malformed, format!("{OP}: malformed bucket resource: {e}")))?;
+    let mut a = Asset::new(
+        id,
+        Cloud::Gcp,
+        project,
+        b.location.map(|l| l.to_lowercase()),
+        AssetKind::Bucket,
+        Service::CloudStorage,
+        b.name,
+    )
+    .with_created(b.time_created);
+    a.tags = b.labels;
+    a.lifecycle_stage = None;
+    a.attr("project_number", b.project_number.map(Into::into));
+    Ok(a)
+}
+
+async fn dataset(
+    client: &google_cloud_bigquery_v2::client::DatasetService,
+    id: &str,
+    project: &str,
+) -> Result<Asset, CollectError> {
+    let rest = id.strip_prefix(BQ_PREFIX).unwrap_or(id);
+    let (owner, ds) = rest.split_once("/datasets/").unwrap_or((rest, ""));
+    let d = client
+        .get_dataset()
+        .set_project_id(owner)
+        .set_dataset_id(ds)
+        .send()
+        .await
+        .map_err(|e| gcp_err("bigquery.datasets.get", e))?;
+    let created = chrono::DateTime::from_timestamp_millis(d.creation_time).filter(|_| d.creation_time > 0);
+    let mut a = Asset::new(
+        id,
+        Cloud::Gcp,
+        if owner.is_empty() { project } else { owner },
+        (!d.location.is_empty()).then(|| d.location.to_lowercase()),
+        AssetKind::Dataset,
+        Service::BigQuery,
+        ds,
+    )
+    .with_created(created);
+    a.tags = d.labels.into_iter().collect();
+    a.lifecycle_stage = None;
+    Ok(a)
+}
