@@ -1,5 +1,6 @@
 //! The application: turns a parsed command line into work and an exit code.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use aimscope_core::detect::Catalogue;
 use aimscope_core::{Cloud, Coverage, CoverageStatus, Inventory, Severity, ToolInfo};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{Cli, Command, ConfigCommand, LogFormat, ScanArgs};
+use crate::cli::{Cli, Command, ConfigCommand, DiffArgs, HistoryArgs, LogFormat, MergeArgs, ScanArgs};
 use crate::config::{Config, EXAMPLE};
 use crate::policy::{PolicyConfig, Register};
 use crate::runner::{self, RunnerOptions};
@@ -64,6 +65,10 @@ pub async fn main(cli: Cli) -> Exit {
             Err(code) => code,
         },
         Command::Scan(args) => scan(args).await,
+        Command::Agent(args) => crate::agent::run(args).await,
+        Command::Diff(args) => diff(args),
+        Command::Merge(args) => merge(args).await,
+        Command::History(args) => history(args),
     }
 }
 
@@ -96,7 +101,7 @@ fn config_init(path: &std::path::Path, force: bool) -> Exit {
 
 /// A validated configuration with everything it names loaded (policy file, catalogue,
 /// register), so a scan and `config check` fail the same way on the same input.
-struct Loaded {
+pub(crate) struct Loaded {
     cfg: Config,
     catalogue: &'static Catalogue,
     register: Option<Register>,
@@ -135,11 +140,39 @@ fn load(path: Option<&std::path::Path>, register_override: Option<PathBuf>) -> R
     Ok(Loaded { cfg, catalogue, register })
 }
 
-async fn scan(args: ScanArgs) -> Exit {
-    let Loaded { cfg, catalogue, register } = match load(args.config.as_deref(), args.register.clone()) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+/// A loaded configuration, its sinks (not yet health-checked) and what to scan: everything a
+/// scan needs before it starts, shared by `scan` and `agent`.
+pub struct Prepared {
+    loaded: Loaded,
+    sinks: Vec<Box<dyn Sink>>,
+    selected: Vec<Cloud>,
+    shard: Option<crate::shard::Shard>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sinks: Vec<String> = self.sinks.iter().map(|s| s.describe()).collect();
+        f.debug_struct("Prepared")
+            .field("sinks", &sinks)
+            .field("selected", &self.selected)
+            .field("shard", &self.shard)
+            .finish()
+    }
+}
+
+impl Prepared {
+    pub fn cfg(&self) -> &Config {
+        &self.loaded.cfg
+    }
+
+    pub fn sinks(&self) -> &[Box<dyn Sink>] {
+        &self.sinks
+    }
+}
+
+pub fn prepare(args: &ScanArgs) -> Result<Prepared, Exit> {
+    let loaded = load(args.config.as_deref(), args.register.clone())?;
+    let cfg = &loaded.cfg;
     let webhook_url = args.webhook.clone().or(cfg.webhook.url.clone());
     let explicit_out = args.out.clone().or(cfg.output.path.clone());
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
@@ -153,7 +186,7 @@ async fn scan(args: ScanArgs) -> Exit {
             Ok(sn) => sinks.push(Box::new(sn)),
             Err(e) => {
                 eprintln!("error: servicenow: {e:#}");
-                return Exit::Config;
+                return Err(Exit::Config);
             }
         }
     }
@@ -162,27 +195,31 @@ async fn scan(args: ScanArgs) -> Exit {
             Ok(w) => sinks.push(Box::new(w)),
             Err(e) => {
                 eprintln!("error: webhook: {e:#}");
-                return Exit::Config;
+                return Err(Exit::Config);
             }
         }
     }
-    for s in &sinks {
-        if let Err(e) = s.healthcheck().await {
-            eprintln!("error: sink {} failed its healthcheck: {e:#}", s.describe());
-            return Exit::Runtime;
-        }
-    }
-
     let selected: Vec<Cloud> = if !args.provider.is_empty() {
         args.provider.clone()
     } else {
         cfg.providers.clone().unwrap_or_else(crate::providers::built_in)
     };
+    Ok(Prepared { loaded, sinks, selected: dedup(selected), shard: args.shard })
+}
+
+/// Builds the providers afresh (credentials, account lists and regions can change between an
+/// agent's scans), runs them and analyses the result. Also returns API calls per cloud.
+pub async fn collect(
+    p: &Prepared,
+    run_id: String,
+    progress: &dyn crate::runner::Progress,
+) -> (Inventory, BTreeMap<Cloud, u64>) {
+    let cfg = &p.loaded.cfg;
     let mut providers = Vec::new();
     let mut unavailable = Vec::new();
-    for cloud in dedup(selected.clone()) {
-        match crate::providers::build(cloud, &cfg, catalogue) {
-            Ok(p) => providers.push(p),
+    for cloud in p.selected.iter().copied() {
+        match crate::providers::build(cloud, cfg, p.loaded.catalogue) {
+            Ok(pr) => providers.push(pr),
             Err(reason) => {
                 tracing::warn!(%cloud, "skipped: {reason}");
                 unavailable.push(Coverage {
@@ -198,30 +235,57 @@ async fn scan(args: ScanArgs) -> Exit {
             }
         }
     }
-
+    if let Some(s) = p.shard {
+        tracing::info!(shard = %s, "scanning one shard of the scopes");
+    }
     let started_at = chrono::Utc::now();
     let opts = RunnerOptions {
         concurrency: cfg.scan.concurrency,
         per_scope_concurrency: cfg.scan.per_scope_concurrency,
         collector_timeout: Duration::from_secs(cfg.scan.collector_timeout_secs),
+        shard: p.shard,
     };
-    let bar = crate::progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
-    let collected = runner::run(&providers, &opts, &bar).await;
+    let collected = runner::run(&providers, &opts, progress).await;
     let mut coverage = collected.coverage;
     coverage.extend(unavailable);
 
     let mut inv = Inventory::new(
         ToolInfo { name: "aimscope".into(), version: env!("CARGO_PKG_VERSION").into() },
-        uuid::Uuid::new_v4().to_string(),
+        run_id,
         started_at,
-        dedup(selected),
+        p.selected.clone(),
         collected.assets,
         coverage,
     );
-    inv.run.api_calls = providers.iter().flat_map(|p| p.api_calls()).collect();
-    crate::analysis::analyze(&mut inv, &cfg.tags, &cfg.classification, &cfg.policy, register.as_ref());
+    let mut by_cloud = BTreeMap::new();
+    for pr in &providers {
+        let calls = pr.api_calls();
+        *by_cloud.entry(pr.cloud()).or_insert(0) += calls.values().sum::<u64>();
+        inv.run.api_calls.extend(calls);
+    }
+    analyze(&mut inv, &p.loaded);
+    (inv, by_cloud)
+}
 
-    for s in &sinks {
+fn analyze(inv: &mut Inventory, l: &Loaded) {
+    let cfg = &l.cfg;
+    crate::analysis::analyze(inv, &cfg.tags, &cfg.classification, &cfg.policy, l.register.as_ref());
+}
+
+async fn scan(args: ScanArgs) -> Exit {
+    let prepared = match prepare(&args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    for s in &prepared.sinks {
+        if let Err(e) = s.healthcheck().await {
+            eprintln!("error: sink {} failed its healthcheck: {e:#}", s.describe());
+            return Exit::Runtime;
+        }
+    }
+    let bar = crate::progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
+    let (inv, _) = collect(&prepared, uuid::Uuid::new_v4().to_string(), &bar).await;
+    for s in &prepared.sinks {
         if let Err(e) = s.write(&inv).await {
             eprintln!("error: writing to {} failed: {e:#}", s.describe());
             return Exit::Runtime;
@@ -229,6 +293,156 @@ async fn scan(args: ScanArgs) -> Exit {
     }
     summarize(&inv);
     exit_code(&inv, args.fail_on)
+}
+
+fn read_inventory(path: &std::path::Path) -> Result<Inventory, Exit> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        Exit::Usage
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        eprintln!("error: {} is not an aimscope inventory (JSON format): {e}", path.display());
+        Exit::Usage
+    })
+}
+
+/// `aimscope diff OLD NEW`: the delta document on stdout, a summary on stderr.
+fn diff(args: DiffArgs) -> Exit {
+    let (old, new) = match (read_inventory(&args.old), read_inventory(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let d = crate::analysis::delta::compute(&crate::analysis::delta::Baseline::of(&old), &new);
+    match serde_json::to_string_pretty(&d) {
+        Ok(text) => println!("{text}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Runtime;
+        }
+    }
+    eprintln!(
+        "{} added, {} changed, {} removed, {} not seen (scope not fully scanned), {} new findings, {} resolved",
+        d.added.len(),
+        d.changed.len(),
+        d.removed.len(),
+        d.unseen.len(),
+        d.new_findings.len(),
+        d.resolved_findings.len()
+    );
+    Exit::Ok
+}
+
+/// `aimscope merge PART...`: one inventory from partial ones, analysed again as a whole.
+async fn merge(args: MergeArgs) -> Exit {
+    let loaded = match load(args.config.as_deref(), None) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut parts = Vec::new();
+    for p in &args.parts {
+        match read_inventory(p) {
+            Ok(inv) => parts.push(inv),
+            Err(code) => return code,
+        }
+    }
+    let mut inv = match crate::merge::merge(parts) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Exit::Usage;
+        }
+    };
+    analyze(&mut inv, &loaded);
+    let out = args.out.filter(|p| p.as_os_str() != "-");
+    let sink = FileSink { path: out, format: args.format.unwrap_or(loaded.cfg.output.format) };
+    if let Err(e) = sink.write(&inv).await {
+        eprintln!("error: writing to {} failed: {e:#}", sink.describe());
+        return Exit::Runtime;
+    }
+    summarize(&inv);
+    if inv.run.complete { Exit::Ok } else { Exit::Partial }
+}
+
+/// `aimscope history`: past runs, or one asset's timeline.
+fn history(args: HistoryArgs) -> Exit {
+    let path = match args.history.clone() {
+        Some(p) => p,
+        None => match load(args.config.as_deref(), None) {
+            Ok(l) => l.cfg.agent.history.clone(),
+            Err(code) => return code,
+        },
+    };
+    if !path.exists() {
+        eprintln!("error: no history at {} (the agent creates it on its first scan)", path.display());
+        return Exit::Usage;
+    }
+    let h = match crate::history::History::open(&path) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Exit::Runtime;
+        }
+    };
+    let result = match &args.asset {
+        Some(id) => h.timeline(id).map(|t| match t {
+            None => {
+                eprintln!("error: no asset {id} in {}", path.display());
+                None
+            }
+            Some(t) if args.json => Some(serde_json::to_string_pretty(&t).unwrap_or_default()),
+            Some(t) => {
+                let mut out = format!(
+                    "{}\n  first seen {}  last seen {}{}\n",
+                    t.id,
+                    t.first_seen,
+                    t.last_seen,
+                    t.removed_at.as_deref().map(|r| format!("  removed {r}")).unwrap_or_default()
+                );
+                for e in &t.events {
+                    out.push_str(&format!("  {}  {:<10} run {}  {}\n", e.at, e.change, e.run_id, e.fields.join(", ")));
+                }
+                Some(out)
+            }
+        }),
+        None => h.runs(args.limit).map(|runs| {
+            if args.json {
+                return Some(serde_json::to_string_pretty(&runs).unwrap_or_default());
+            }
+            let mut out = format!(
+                "{:<36}  {:<25}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  snapshot\n",
+                "run", "finished", "status", "assets", "added", "chg", "rm", "gaps"
+            );
+            for r in runs {
+                out.push_str(&format!(
+                    "{:<36}  {:<25}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  {}\n",
+                    r.id,
+                    r.finished_at.unwrap_or_default(),
+                    r.status,
+                    r.assets,
+                    r.added,
+                    r.changed,
+                    r.removed,
+                    r.gaps,
+                    if r.snapshot { "yes" } else { "" }
+                ));
+            }
+            Some(out)
+        }),
+    };
+    match result {
+        Ok(Some(text)) => {
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            Exit::Ok
+        }
+        Ok(None) => Exit::Usage,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Exit::Runtime
+        }
+    }
 }
 
 /// Exit code of a finished scan: findings at or above `fail_on` (5) take precedence over an

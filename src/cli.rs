@@ -40,6 +40,14 @@ pub enum LogFormat {
 pub enum Command {
     /// Scan clouds and write the inventory.
     Scan(ScanArgs),
+    /// Scan on a schedule, keep history, send deltas, serve /healthz and /metrics.
+    Agent(AgentArgs),
+    /// Compare two inventory files: assets added / changed / removed, findings new / resolved.
+    Diff(DiffArgs),
+    /// Combine partial inventories (e.g. the shards of one scan) into one, analysed as a whole.
+    Merge(MergeArgs),
+    /// List the agent's past runs, or one asset's timeline.
+    History(HistoryArgs),
     /// Print the JSON Schema of the inventory document.
     Schema,
     /// Write or check a configuration file.
@@ -74,6 +82,69 @@ pub struct ScanArgs {
     /// No progress bar (it is also hidden when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Scan only slice K of N of the accounts / subscriptions / projects (0-based K, e.g. a
+    /// Kubernetes Indexed Job's $JOB_COMPLETION_INDEX); `aimscope merge` joins the slices.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<crate::shard::Shard>,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Run one cycle and exit (for cron or a Kubernetes CronJob).
+    #[arg(long)]
+    pub once: bool,
+    /// Stop after this many cycles.
+    #[arg(long)]
+    pub max_cycles: Option<u64>,
+    /// History database. Overrides `agent.history`.
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Address for /healthz and /metrics (empty: none). Overrides `agent.metrics_listen`.
+    #[arg(long)]
+    pub metrics_listen: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier inventory (JSON format).
+    pub old: PathBuf,
+    /// The later inventory (JSON format).
+    pub new: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial inventories (JSON format).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Configuration (classification scale, policy) for the analysis of the whole.
+    #[arg(long, env = "AIMSCOPE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Output file; `-` or absent for stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Show this asset's timeline instead of the runs.
+    #[arg(long)]
+    pub asset: Option<String>,
+    /// Runs to list, newest first.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// History database (default: `agent.history` of the config).
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    #[arg(long, env = "AIMSCOPE_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +166,10 @@ pub enum ConfigCommand {
 }
 
 fn parse_cloud(s: &str) -> Result<Cloud, String> {
+    s.parse()
+}
+
+fn parse_shard(s: &str) -> Result<crate::shard::Shard, String> {
     s.parse()
 }
 

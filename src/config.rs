@@ -41,6 +41,8 @@ pub struct Config {
     pub webhook: crate::sink::webhook::WebhookConfig,
     #[serde(default)]
     pub servicenow: crate::sink::servicenow::ServiceNowConfig,
+    #[serde(default)]
+    pub agent: crate::agent::AgentConfig,
     /// A separate policy file (same keys as `[policy]`), replacing the inline table.
     #[serde(default)]
     pub policy_file: Option<PathBuf>,

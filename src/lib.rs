@@ -5,12 +5,17 @@
 //! [`runner`], analyses the result ([`analysis`], [`policy`]) and writes it. Providers live in
 //! their own crates under `providers/`; the inventory model and traits in `aimscope-core`.
 
+pub mod agent;
 pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod history;
+pub mod merge;
+pub mod metrics;
 pub mod policy;
 pub mod progress;
 pub mod providers;
 pub mod runner;
+pub mod shard;
 pub mod sink;

@@ -22,11 +22,18 @@ pub struct RunnerOptions {
     pub per_scope_concurrency: usize,
     /// Time limit for one collector over one scope.
     pub collector_timeout: Duration,
+    /// Only the scopes of this slice (scale-out over several processes).
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for RunnerOptions {
     fn default() -> Self {
-        RunnerOptions { concurrency: 16, per_scope_concurrency: 4, collector_timeout: Duration::from_secs(600) }
+        RunnerOptions {
+            concurrency: 16,
+            per_scope_concurrency: 4,
+            collector_timeout: Duration::from_secs(600),
+            shard: None,
+        }
     }
 }
 
@@ -69,8 +76,11 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
                 if let Some(src) = &d.credential_source {
                     tracing::info!(%cloud, credentials = %src, tasks = d.tasks.len(), "provider ready");
                 }
-                coverage.extend(d.coverage);
-                tasks.extend(d.tasks);
+                // A shard keeps its own scopes; provider-wide records (account absent) stay in
+                // every shard, and `merge` folds the copies.
+                let mine = |account: &str| opts.shard.is_none_or(|s| s.owns(cloud, account));
+                coverage.extend(d.coverage.into_iter().filter(|c| c.account.as_deref().is_none_or(mine)));
+                tasks.extend(d.tasks.into_iter().filter(|t| mine(&t.scope().account)));
             }
             Err(e) => {
                 let status = match &e {

@@ -14,7 +14,12 @@ use support::fakes::*;
 use support::*;
 
 fn opts() -> RunnerOptions {
-    RunnerOptions { concurrency: 4, per_scope_concurrency: 2, collector_timeout: Duration::from_millis(300) }
+    RunnerOptions {
+        concurrency: 4,
+        per_scope_concurrency: 2,
+        collector_timeout: Duration::from_millis(300),
+        shard: None,
+    }
 }
 
 fn inventory(collected: runner::Collected) -> Inventory {

@@ -4,6 +4,7 @@
 //! first, inheritance needs declared levels, and policy rules need both.
 
 pub mod classification;
+pub mod delta;
 
 use std::collections::BTreeMap;
 

@@ -52,6 +52,19 @@ impl Sink for FileSink {
         }
         Ok(())
     }
+
+    /// Next to the inventory: `inventory.json` → `inventory.delta.json` (JSON, whatever the
+    /// inventory's format). Nothing when writing to stdout.
+    async fn write_delta(&self, delta: &crate::analysis::delta::Delta, _inventory: &Inventory) -> anyhow::Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "inventory".into());
+        let target = parent_dir(path).join(format!("{stem}.delta.json"));
+        write_atomic(&target, &serde_json::to_vec_pretty(delta)?)
+    }
+
+    fn full_every_cycle(&self) -> bool {
+        true
+    }
 }
 
 fn parent_dir(path: &Path) -> &Path {

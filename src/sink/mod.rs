@@ -9,6 +9,8 @@ pub mod spool;
 pub mod webhook;
 
 use aimscope_core::Inventory;
+
+use crate::analysis::delta::Delta;
 use async_trait::async_trait;
 
 pub use file::FileSink;
@@ -20,4 +22,17 @@ pub trait Sink: Send + Sync {
     /// Fails when the sink cannot take output (directory missing or not writable, ...).
     async fn healthcheck(&self) -> anyhow::Result<()>;
     async fn write(&self, inventory: &Inventory) -> anyhow::Result<()>;
+    /// Takes what changed since the last recorded scan (agent mode). Default: nothing to do.
+    async fn write_delta(&self, _delta: &Delta, _inventory: &Inventory) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// Whether the agent hands this sink the full inventory every cycle (a file that must show
+    /// the current state; a CMDB feed that reconciles itself) rather than only on snapshots.
+    fn full_every_cycle(&self) -> bool {
+        false
+    }
+    /// Messages waiting for delivery (the webhook spool).
+    fn backlog(&self) -> u64 {
+        0
+    }
 }

@@ -275,6 +275,11 @@ fn url_escape(s: &str) -> String {
 
 #[async_trait]
 impl Sink for ServiceNowSink {
+    fn full_every_cycle(&self) -> bool {
+        // The feed reconciles (and, in delta mode, retires) on its own.
+        true
+    }
+
     fn describe(&self) -> String {
         "servicenow".into()
     }

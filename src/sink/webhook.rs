@@ -22,6 +22,7 @@ use sha2::Sha256;
 
 use super::Sink;
 use super::spool::Spool;
+use crate::analysis::delta::Delta;
 
 /// The `[webhook]` table.
 #[derive(Debug, Clone, Deserialize)]
@@ -167,6 +168,34 @@ impl WebhookSink {
         for c in &inv.coverage {
             records.push(serde_json::json!({"type": "coverage", "coverage": c}));
         }
+        Self::envelope("aimscope.inventory.batch", inv, records, batch_bytes)
+    }
+
+    /// The delta of an agent cycle as batches of `aimscope.inventory.delta` records (`added`,
+    /// `changed`, `removed`, `new_finding`, `resolved_finding`; `unseen` ids are listed so a
+    /// receiver knows what was not looked at).
+    pub fn delta_batches(d: &Delta, inv: &Inventory, batch_bytes: usize) -> anyhow::Result<Vec<Vec<u8>>> {
+        let mut records: Vec<serde_json::Value> = Vec::new();
+        records.extend(d.added.iter().map(|a| serde_json::json!({"type": "added", "asset": a})));
+        records.extend(
+            d.changed.iter().map(|c| serde_json::json!({"type": "changed", "fields": c.fields, "asset": c.asset})),
+        );
+        records.extend(d.removed.iter().map(|r| serde_json::json!({"type": "removed", "asset": r})));
+        records.extend(d.new_findings.iter().map(|f| serde_json::json!({"type": "new_finding", "finding": f})));
+        records
+            .extend(d.resolved_findings.iter().map(|k| serde_json::json!({"type": "resolved_finding", "finding": k})));
+        if !d.unseen.is_empty() {
+            records.push(serde_json::json!({"type": "unseen", "ids": d.unseen}));
+        }
+        Self::envelope("aimscope.inventory.delta", inv, records, batch_bytes)
+    }
+
+    fn envelope(
+        kind: &str,
+        inv: &Inventory,
+        records: Vec<serde_json::Value>,
+        batch_bytes: usize,
+    ) -> anyhow::Result<Vec<Vec<u8>>> {
         let schema = serde_json::to_string(&inv.schema_version)?;
         let run = serde_json::to_string(&inv.run)?;
         let mut groups: Vec<Vec<String>> = vec![Vec::new()];
@@ -189,7 +218,7 @@ impl WebhookSink {
         let mut out = Vec::with_capacity(count);
         for (i, g) in groups.into_iter().enumerate() {
             let body = format!(
-                "{{\"type\":\"aimscope.inventory.batch\",\"schema_version\":{},\"run\":{},\"sequence\":{},\"batch_count\":{count},\"records\":[{}]}}",
+                "{{\"type\":\"{kind}\",\"schema_version\":{},\"run\":{},\"sequence\":{},\"batch_count\":{count},\"records\":[{}]}}",
                 schema,
                 run,
                 i + 1,
@@ -311,6 +340,24 @@ impl Sink for WebhookSink {
             bail!("{left} webhook batch(es) not delivered; kept in {} for the next run", self.spool.dir().display());
         }
         Ok(())
+    }
+
+    async fn write_delta(&self, d: &Delta, inv: &Inventory) -> anyhow::Result<()> {
+        if d.is_empty() && d.unseen.is_empty() {
+            return Ok(());
+        }
+        for (i, b) in Self::delta_batches(d, inv, self.cfg.batch_bytes)?.iter().enumerate() {
+            self.spool.put(&format!("msg_{}_delta_{:06}", inv.run.id, i + 1), b)?;
+        }
+        let left = self.flush().await?;
+        if left > 0 {
+            bail!("{left} webhook batch(es) not delivered; kept in {} for the next run", self.spool.dir().display());
+        }
+        Ok(())
+    }
+
+    fn backlog(&self) -> u64 {
+        self.spool.pending().map(|p| p.len() as u64).unwrap_or(0)
     }
 }
 

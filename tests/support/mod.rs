@@ -93,6 +93,11 @@ pub fn workdir() -> tempfile::TempDir {
 /// Runs the aimscope binary with a clean environment (no credentials of the machine leak in)
 /// plus `env`.
 pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
+    command(args, env, home).output().expect("run aimscope")
+}
+
+/// The command [`aimscope`] runs, for tests that start it in the background.
+pub fn command(args: &[&str], env: &[(&str, String)], home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aimscope"));
     cmd.args(args)
         .env_clear()
@@ -106,7 +111,7 @@ pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("run aimscope")
+    cmd
 }
 
 /// Runs the binary off the async runtime (tests hold local servers on it).

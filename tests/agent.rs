@@ -1,0 +1,455 @@
+//! Agent mode end to end: the aimscope binary over several cycles against a GCP estate (the
+//! official clients against a local stand-in in Google's REST JSON) whose contents change
+//! between cycles; history and deltas, a denied scope, SIGTERM mid-scan, the lock, the
+//! Prometheus endpoint (checked with the Prometheus project's own parser), shards and merge.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::*;
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const LOCATION: &str = "us-central1";
+
+/// One project's Vertex AI models (id, owner label), or `None` for a project that answers 403.
+type Estate = Vec<(&'static str, Option<Vec<(&'static str, &'static str)>>)>;
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("content-type", "application/json").set_body_json(body)
+}
+
+fn model_id(project: &str, m: &str) -> String {
+    format!("projects/{project}/locations/{LOCATION}/models/{m}@1")
+}
+
+/// (Re)mounts the whole estate; `delay` slows every model listing (a scan in progress).
+async fn mount(s: &MockServer, estate: &Estate, delay: Duration) {
+    s.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ok(json!({"access_token": "test-token", "expires_in": 3599, "token_type": "Bearer"})))
+        .mount(s)
+        .await;
+    for (project, models) in estate {
+        let Some(models) = models else {
+            Mock::given(path_regex(format!("^/v1/projects/{project}/.*")))
+                .respond_with(
+                    ResponseTemplate::new(403)
+                        .insert_header("content-type", "application/json")
+                        .set_body_json(json!({"error": {"code": 403, "status": "PERMISSION_DENIED",
+                        "message": format!("Permission denied on resource project {project}.")}})),
+                )
+                .with_priority(1)
+                .mount(s)
+                .await;
+            continue;
+        };
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/projects/{project}/services:batchGet")))
+            .respond_with(ok(json!({"services": [
+                {"name": format!("projects/1/services/aiplatform.googleapis.com"), "state": 2},
+                {"name": format!("projects/1/services/generativelanguage.googleapis.com"), "state": 1}]})))
+            .mount(s)
+            .await;
+        let list: Vec<Value> = models
+            .iter()
+            .map(|(m, owner)| {
+                json!({"name": format!("projects/{project}/locations/{LOCATION}/models/{m}"), "displayName": m,
+                    "versionId": "1", "createTime": "2026-01-10T10:00:00Z", "labels": {"owner": owner}})
+            })
+            .collect();
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/projects/{project}/locations/{LOCATION}/models")))
+            .respond_with(ok(json!({ "models": list })).set_delay(delay))
+            .mount(s)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path_regex("^/v[12]/projects/.*"))
+        .respond_with(ok(json!({})))
+        .with_priority(10)
+        .mount(s)
+        .await;
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+    config: String,
+    env: Vec<(&'static str, String)>,
+    port: u16,
+}
+
+impl Setup {
+    fn new(server: &MockServer, projects: &[&str]) -> Setup {
+        let dir = workdir();
+        let adc = write(
+            dir.path(),
+            "adc.json",
+            &json!({"type": "authorized_user", "client_id": "c.apps.googleusercontent.com", "client_secret": "s",
+                "refresh_token": "r", "token_uri": format!("{}/token", server.uri())})
+            .to_string(),
+        );
+        let port = free_port();
+        let u = server.uri();
+        let history = dir.path().join("state/history.db");
+        let config = write(
+            dir.path(),
+            "aimscope.toml",
+            &format!(
+                "providers = [\"gcp\"]\n\
+                 [gcp]\nprojects = {projects:?}\nlocations = [\"{LOCATION}\"]\nmax_attempts = 2\n\
+                 aiplatform_endpoint = \"{u}\"\nservice_usage_endpoint = \"{u}\"\nsecret_manager_endpoint = \"{u}\"\n\
+                 run_endpoint = \"{u}\"\nfunctions_endpoint = \"{u}\"\nstorage_endpoint = \"{u}\"\nbigquery_endpoint = \"{u}\"\n\
+                 [agent]\ninterval = \"1s\"\njitter = \"0s\"\nshutdown_grace = \"1s\"\nsnapshot_every = \"1d\"\n\
+                 metrics_listen = \"127.0.0.1:{port}\"\nhistory = \"{}\"\n",
+                history.display()
+            ),
+        )
+        .display()
+        .to_string();
+        let env = vec![("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string()), ("RUST_LOG", "info".into())];
+        Setup { dir, config, env, port }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    async fn run(&self, a: &[&str]) -> std::process::Output {
+        aimscope_async(args(a), self.env.clone(), self.dir.path().to_owned()).await
+    }
+
+    async fn agent_once(&self) -> Value {
+        let out = self.path("inventory.json");
+        let res = self.run(&["agent", "--once", "--config", &self.config, "--out", &out, "--metrics-listen", ""]).await;
+        assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        read_json(&self.dir.path().join("inventory.delta.json"))
+    }
+
+    async fn history(&self, extra: &[&str]) -> Value {
+        let mut a = vec!["history", "--json", "--config", &self.config];
+        a.extend_from_slice(extra);
+        let res = self.run(&a).await;
+        assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        serde_json::from_slice(&res.stdout).expect("history JSON")
+    }
+
+    /// Samples of /metrics as parsed by prometheus_client: sample name → [(labels, value)].
+    fn metrics(&self) -> Option<BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>> {
+        let text = http_get(self.port, "/metrics")?;
+        let out = std::process::Command::new(python())
+            .args([
+                "-c",
+                "import sys, json\nfrom prometheus_client.parser import text_string_to_metric_families\n\
+                 out = {}\nfor f in text_string_to_metric_families(sys.stdin.read()):\n\
+                 \x20   for s in f.samples:\n\
+                 \x20       out.setdefault(s.name, []).append([s.labels, s.value])\nprint(json.dumps(out))",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().expect("stdin").write_all(text.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("run the Prometheus parser (scripts/test.sh installs prometheus-client)");
+        assert!(out.status.success(), "not Prometheus text:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+        Some(serde_json::from_slice(&out.stdout).expect("parser output"))
+    }
+}
+
+fn http_get(port: u16, p: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).ok()?;
+    let (head, body) = buf.split_once("\r\n\r\n")?;
+    head.starts_with("HTTP/1.1 200").then(|| body.to_owned())
+}
+
+fn sample(m: &BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>, name: &str, labels: &[(&str, &str)]) -> f64 {
+    m.get(name)
+        .into_iter()
+        .flatten()
+        .find(|(l, _)| labels.iter().all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v)))
+        .map(|(_, v)| *v)
+        .unwrap_or(-1.0)
+}
+
+/// The model ids under `key` of a delta (API-enablement assets come and go with their project
+/// too, but the models are what each cycle changes).
+fn ids(v: &Value, key: &str) -> BTreeSet<String> {
+    v[key]
+        .as_array()
+        .expect(key)
+        .iter()
+        .filter_map(|x| x.as_str().or_else(|| x["id"].as_str()).map(str::to_owned))
+        .filter(|id| id.contains("/models/"))
+        .collect()
+}
+
+fn set(xs: &[String]) -> BTreeSet<String> {
+    xs.iter().cloned().collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
+    let server = MockServer::start().await;
+    let s = Setup::new(&server, &["alpha-1", "beta-2", "gamma-3"]);
+    let (a, b, g) = ("alpha-1", "beta-2", "gamma-3");
+
+    // Cycle 1: everything is new; a full snapshot.
+    mount(
+        &server,
+        &vec![
+            (a, Some(vec![("m1", "team-a"), ("m2", "team-a")])),
+            (b, Some(vec![("b1", "team-b")])),
+            (g, Some(vec![("g1", "team-g")])),
+        ],
+        Duration::ZERO,
+    )
+    .await;
+    let d1 = s.agent_once().await;
+    assert_eq!(ids(&d1, "added"), set(&[model_id(a, "m1"), model_id(a, "m2"), model_id(b, "b1"), model_id(g, "g1")]));
+    assert!(d1["previous_run_id"].is_null());
+    assert!(!d1["new_findings"].as_array().expect("findings").is_empty(), "untagged models have findings");
+
+    // Cycle 2: m1 changed, m2 removed, m3 added; beta-2 denied, so b1 is unseen, not removed.
+    mount(
+        &server,
+        &vec![(a, Some(vec![("m1", "team-b"), ("m3", "team-a")])), (b, None), (g, Some(vec![("g1", "team-g")]))],
+        Duration::ZERO,
+    )
+    .await;
+    let d2 = s.agent_once().await;
+    assert_eq!(ids(&d2, "added"), set(&[model_id(a, "m3")]));
+    assert_eq!(ids(&d2, "changed"), set(&[model_id(a, "m1")]));
+    assert_eq!(d2["changed"][0]["fields"], json!(["owner", "tags.owner"]));
+    assert_eq!(ids(&d2, "removed"), set(&[model_id(a, "m2")]));
+    assert_eq!(ids(&d2, "unseen"), set(&[model_id(b, "b1")]));
+    assert_eq!(d2["previous_run_id"], d1["run_id"]);
+    let resolved: BTreeSet<&str> =
+        d2["resolved_findings"].as_array().expect("resolved").iter().filter_map(|f| f["asset_id"].as_str()).collect();
+    assert_eq!(resolved, BTreeSet::from([model_id(a, "m2").as_str()]), "b1's findings stay open: nobody looked");
+
+    // Cycle 3: beta-2 answers again and b1 is gone: now it is removed. Nothing else changed.
+    mount(
+        &server,
+        &vec![
+            (a, Some(vec![("m1", "team-b"), ("m3", "team-a")])),
+            (b, Some(vec![])),
+            (g, Some(vec![("g1", "team-g")])),
+        ],
+        Duration::ZERO,
+    )
+    .await;
+    let d3 = s.agent_once().await;
+    assert_eq!(ids(&d3, "removed"), set(&[model_id(b, "b1")]));
+    assert!(ids(&d3, "added").is_empty() && ids(&d3, "changed").is_empty() && ids(&d3, "unseen").is_empty());
+
+    let runs = s.history(&[]).await;
+    let status: Vec<&str> = runs.as_array().expect("runs").iter().filter_map(|r| r["status"].as_str()).collect();
+    assert_eq!(status, ["completed", "partial", "completed"]);
+    assert_eq!(runs[2]["snapshot"], true, "the first run is a full snapshot");
+    assert_eq!(runs[1]["snapshot"], false);
+    let m2 = s.history(&["--asset", &model_id(a, "m2")]).await;
+    let changes = |t: &Value| {
+        t["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| e["change"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(changes(&m2), ["added", "removed"]);
+    assert!(m2["removed_at"].is_string());
+    let m1 = s.history(&["--asset", &model_id(a, "m1")]).await;
+    assert_eq!(changes(&m1), ["added", "changed"]);
+    assert_eq!(m1["events"][1]["fields"], json!(["owner", "tags.owner"]));
+    let b1 = s.history(&["--asset", &model_id(b, "b1")]).await;
+    assert_eq!(changes(&b1), ["added", "removed"]);
+    assert_eq!(b1["events"][1]["run_id"], d3["run_id"], "removed only once its scope was seen again");
+
+    // The same comparison from two inventory files.
+    let old = s.path("old.json");
+    std::fs::write(&old, serde_json::to_vec(&json!({})).expect("json")).expect("write");
+    let res = s.run(&["diff", &old, &s.path("inventory.json")]).await;
+    assert_eq!(res.status.code(), Some(2), "not an inventory: a clear usage error");
+    assert!(String::from_utf8_lossy(&res.stderr).contains("is not an aimscope inventory"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
+    let server = MockServer::start().await;
+    let s = Setup::new(&server, &["alpha-1", "gamma-3"]);
+    let estate: Estate =
+        vec![("alpha-1", Some(vec![("m1", "team-a"), ("m2", "team-a")])), ("gamma-3", Some(vec![("g1", "team-g")]))];
+    mount(&server, &estate, Duration::ZERO).await;
+    let out = s.path("inventory.json");
+    let mut child = command(&["agent", "--config", &s.config, "--out", &out], &s.env, s.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the agent");
+
+    // First cycle done: the metrics say so, in Prometheus text the Prometheus parser accepts.
+    let wait_for = |what: &str, f: &dyn Fn(&BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            if let Some(m) = s.metrics()
+                && f(&m)
+            {
+                return m;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let m = tokio::task::block_in_place(|| {
+        wait_for("a completed scan", &|m| sample(m, "aimscope_scans_total", &[("result", "completed")]) >= 1.0)
+    });
+    assert_eq!(sample(&m, "aimscope_up", &[]), 1.0);
+    assert_eq!(
+        sample(&m, "aimscope_assets", &[("cloud", "gcp"), ("kind", "model"), ("classification", "unknown")]),
+        3.0,
+        "{m:?}"
+    );
+    assert_eq!(sample(&m, "aimscope_assets", &[("cloud", "gcp"), ("kind", "api_enablement")]), 2.0);
+    assert_eq!(sample(&m, "aimscope_delta_assets", &[("change", "added")]), 5.0);
+    assert!(sample(&m, "aimscope_api_calls", &[("cloud", "gcp")]) >= 4.0);
+    assert!(sample(&m, "aimscope_last_success_timestamp_seconds", &[]) > 1.7e9);
+    let findings: f64 = m.get("aimscope_findings").into_iter().flatten().map(|(_, v)| v).sum();
+    assert!(findings > 0.0, "untagged models have findings: {m:?}");
+    assert_eq!(http_get(s.port, "/healthz").as_deref(), Some("ok\n"));
+
+    // The next scans hang on a slow API; SIGTERM lands mid-scan.
+    mount(&server, &estate, Duration::from_secs(30)).await;
+    tokio::task::block_in_place(|| {
+        wait_for("a scan in progress", &|m| sample(m, "aimscope_scan_in_progress", &[]) == 1.0)
+    });
+    // A second agent on the same history refuses to start.
+    let second = s.run(&["agent", "--once", "--config", &s.config, "--metrics-listen", ""]).await;
+    assert_eq!(second.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("another aimscope agent holds"));
+
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "the agent did not stop within its grace period");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("SIGTERM") && stderr.contains("abandoned"), "{stderr}");
+
+    // The store: every completed run recorded, the abandoned one listed as interrupted, and the
+    // assets exactly as the last completed scan left them.
+    let runs = s.history(&[]).await;
+    let runs = runs.as_array().expect("runs");
+    assert_eq!(runs[0]["status"], "interrupted");
+    assert!(runs[1..].iter().all(|r| r["status"] == "completed"), "{runs:#?}");
+    let m1 = s.history(&["--asset", &model_id("alpha-1", "m1")]).await;
+    assert_eq!(m1["events"].as_array().map(Vec::len), Some(1));
+
+    // And the next agent run starts cleanly from it: the lock is free, nothing changed.
+    mount(&server, &estate, Duration::ZERO).await;
+    let d = s.agent_once().await;
+    assert!(ids(&d, "added").is_empty() && ids(&d, "removed").is_empty() && ids(&d, "changed").is_empty(), "{d:#}");
+    assert_eq!(d["previous_run_id"], runs[1]["id"], "compared with the last completed scan");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shards_cover_every_scope_once_and_merge_back_to_the_unsharded_scan() {
+    let server = MockServer::start().await;
+    let projects = ["p-0001", "p-0002", "p-0003", "p-0004", "p-0005", "p-0006", "p-0007"];
+    let s = Setup::new(&server, &projects);
+    let estate: Estate = vec![
+        ("p-0001", Some(vec![("a", "x")])),
+        ("p-0002", Some(vec![("b", "x"), ("c", "y")])),
+        ("p-0003", None),
+        ("p-0004", Some(vec![("d", "x")])),
+        ("p-0005", Some(vec![])),
+        ("p-0006", Some(vec![("e", "z")])),
+        ("p-0007", Some(vec![("f", "x")])),
+    ];
+    mount(&server, &estate, Duration::ZERO).await;
+    let scan = |extra: Vec<String>, out: String| {
+        let mut a = args(&["scan", "--config", &s.config, "--out", &out]);
+        a.extend(extra);
+        aimscope_async(a, s.env.clone(), s.dir.path().to_owned())
+    };
+    let whole = s.path("whole.json");
+    assert_eq!(scan(vec![], whole.clone()).await.status.code(), Some(4), "p-0003 is denied");
+    let mut parts = Vec::new();
+    let mut owners: BTreeMap<String, usize> = BTreeMap::new();
+    for k in 0..3 {
+        let part = s.path(&format!("part-{k}.json"));
+        scan(vec!["--shard".into(), format!("{k}/3")], part.clone()).await;
+        let doc = read_json(Path::new(&part));
+        let accounts: BTreeSet<String> = doc["coverage"]
+            .as_array()
+            .expect("coverage")
+            .iter()
+            .filter_map(|c| c["account"].as_str().map(str::to_owned))
+            .collect();
+        for a in accounts {
+            *owners.entry(a).or_default() += 1;
+        }
+        parts.push(part);
+    }
+    let expected: BTreeMap<String, usize> = projects.iter().map(|p| (p.to_string(), 1)).collect();
+    assert_eq!(owners, expected, "every project in exactly one shard");
+
+    let merged = s.path("merged.json");
+    let mut a = vec!["merge", "--config", s.config.as_str(), "--out", merged.as_str()];
+    a.extend(parts.iter().map(String::as_str));
+    let res = s.run(&a).await;
+    assert_eq!(res.status.code(), Some(4), "{}", String::from_utf8_lossy(&res.stderr));
+    let (w, m) = (read_json(Path::new(&whole)), read_json(Path::new(&merged)));
+    let view = |d: &Value| {
+        let assets: Vec<(String, Value, Value)> = assets(d)
+            .iter()
+            .map(|a| {
+                (
+                    a["id"].as_str().unwrap_or("").to_owned(),
+                    a["effective_classification"].clone(),
+                    a["relations"].clone(),
+                )
+            })
+            .collect();
+        let coverage: BTreeSet<(String, String, String, String)> = d["coverage"]
+            .as_array()
+            .expect("coverage")
+            .iter()
+            .map(|c| {
+                (c["account"].to_string(), c["region"].to_string(), c["collector"].to_string(), c["status"].to_string())
+            })
+            .collect();
+        let findings: BTreeSet<(String, String)> = d["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| (f["rule_id"].to_string(), f["asset_id"].to_string()))
+            .collect();
+        (assets, coverage, findings, d["run"]["complete"].clone())
+    };
+    assert_eq!(view(&m), view(&w));
+    assert_valid_inventory(&m, s.dir.path());
+}
