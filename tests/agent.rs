@@ -19,6 +19,9 @@ const LOCATION: &str = "us-central1";
 /// One project's Vertex AI models (id, owner label), or `None` for a project that answers 403.
 type Estate = Vec<(&'static str, Option<Vec<(&'static str, &'static str)>>)>;
 
+/// Parsed /metrics: sample name → [(labels, value)].
+type Samples = BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>;
+
 fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).insert_header("content-type", "application/json").set_body_json(body)
 }
@@ -140,7 +143,7 @@ impl Setup {
     }
 
     /// Samples of /metrics as parsed by prometheus_client: sample name → [(labels, value)].
-    fn metrics(&self) -> Option<BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>> {
+    fn metrics(&self) -> Option<Samples> {
         let text = http_get(self.port, "/metrics")?;
         let out = std::process::Command::new(python())
             .args([
@@ -176,7 +179,7 @@ fn http_get(port: u16, p: &str) -> Option<String> {
     head.starts_with("HTTP/1.1 200").then(|| body.to_owned())
 }
 
-fn sample(m: &BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>, name: &str, labels: &[(&str, &str)]) -> f64 {
+fn sample(m: &Samples, name: &str, labels: &[(&str, &str)]) -> f64 {
     m.get(name)
         .into_iter()
         .flatten()
@@ -302,7 +305,7 @@ async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
         .expect("start the agent");
 
     // First cycle done: the metrics say so, in Prometheus text the Prometheus parser accepts.
-    let wait_for = |what: &str, f: &dyn Fn(&BTreeMap<String, Vec<(BTreeMap<String, String>, f64)>>) -> bool| {
+    let wait_for = |what: &str, f: &dyn Fn(&Samples) -> bool| {
         let deadline = Instant::now() + Duration::from_secs(90);
         loop {
             if let Some(m) = s.metrics()
