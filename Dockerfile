@@ -13,9 +13,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/aimscope --create-home aimscope
 COPY --from=build /src/target/release/aimscope /usr/local/bin/aimscope
+# The default configuration; mount your own over /etc/aimscope (read-only is fine).
 COPY config/aimscope.example.toml /etc/aimscope/aimscope.toml
 USER 10001:10001
 WORKDIR /var/lib/aimscope
-ENV AIMSCOPE_CONFIG=/etc/aimscope/aimscope.toml
+# History, inventory, delta and webhook spool live under /var/lib/aimscope: mount a volume there.
+VOLUME ["/var/lib/aimscope"]
+ENV AIMSCOPE_CONFIG=/etc/aimscope/aimscope.toml \
+    AIMSCOPE__AGENT__HISTORY=/var/lib/aimscope/history.db \
+    AIMSCOPE__AGENT__METRICS_LISTEN=0.0.0.0:9464
+EXPOSE 9464
 ENTRYPOINT ["/usr/local/bin/aimscope"]
-CMD ["scan", "--out", "/var/lib/aimscope/inventory.json"]
+# The scheduled agent; `docker run IMAGE scan --out -` for a one-off scan to stdout.
+CMD ["agent", "--out", "/var/lib/aimscope/inventory.json"]
