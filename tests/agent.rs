@@ -89,6 +89,10 @@ struct Setup {
 
 impl Setup {
     fn new(server: &MockServer, projects: &[&str]) -> Setup {
+        Setup::with_webhook(server, projects, None)
+    }
+
+    fn with_webhook(server: &MockServer, projects: &[&str], webhook: Option<&MockServer>) -> Setup {
         let dir = workdir();
         let adc = write(
             dir.path(),
@@ -109,13 +113,24 @@ impl Setup {
                  aiplatform_endpoint = \"{u}\"\nservice_usage_endpoint = \"{u}\"\nsecret_manager_endpoint = \"{u}\"\n\
                  run_endpoint = \"{u}\"\nfunctions_endpoint = \"{u}\"\nstorage_endpoint = \"{u}\"\nbigquery_endpoint = \"{u}\"\n\
                  [agent]\ninterval = \"1s\"\njitter = \"0s\"\nshutdown_grace = \"1s\"\nsnapshot_every = \"1d\"\n\
-                 metrics_listen = \"127.0.0.1:{port}\"\nhistory = \"{}\"\n",
-                history.display()
+                 metrics_listen = \"127.0.0.1:{port}\"\nhistory = \"{}\"\n{}",
+                history.display(),
+                webhook
+                    .map(|w| format!(
+                        "[webhook]\nurl = \"{}/hook\"\nspool_dir = \"{}\"\n",
+                        w.uri(),
+                        dir.path().join("spool").display()
+                    ))
+                    .unwrap_or_default()
             ),
         )
         .display()
         .to_string();
-        let env = vec![("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string()), ("RUST_LOG", "info".into())];
+        let env = vec![
+            ("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string()),
+            ("RUST_LOG", "info".into()),
+            ("AIMSCOPE_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()),
+        ];
         Setup { dir, config, env, port }
     }
 
@@ -207,8 +222,28 @@ fn set(xs: &[String]) -> BTreeSet<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
     let server = MockServer::start().await;
-    let s = Setup::new(&server, &["alpha-1", "beta-2", "gamma-3"]);
+    let hook = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(204)).mount(&hook).await;
+    let s = Setup::with_webhook(&server, &["alpha-1", "beta-2", "gamma-3"], Some(&hook));
     let (a, b, g) = ("alpha-1", "beta-2", "gamma-3");
+    // What the webhook received since the last call: (envelope type, record types).
+    let received = || async {
+        let reqs = hook.received_requests().await.unwrap_or_default();
+        hook.reset().await;
+        Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(204)).mount(&hook).await;
+        reqs.iter()
+            .map(|r| {
+                let v: Value = serde_json::from_slice(&r.body).expect("webhook body is JSON");
+                let types: BTreeSet<String> = v["records"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["type"].as_str().map(str::to_owned))
+                    .collect();
+                (v["type"].as_str().unwrap_or("").to_owned(), types)
+            })
+            .collect::<Vec<_>>()
+    };
 
     // Cycle 1: everything is new; a full snapshot.
     mount(
@@ -225,6 +260,13 @@ async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
     assert_eq!(ids(&d1, "added"), set(&[model_id(a, "m1"), model_id(a, "m2"), model_id(b, "b1"), model_id(g, "g1")]));
     assert!(d1["previous_run_id"].is_null());
     assert!(!d1["new_findings"].as_array().expect("findings").is_empty(), "untagged models have findings");
+    let got = received().await;
+    let kinds: BTreeSet<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from(["aimscope.inventory.batch", "aimscope.inventory.delta"]),
+        "first run: snapshot and delta"
+    );
 
     // Cycle 2: m1 changed, m2 removed, m3 added; beta-2 denied, so b1 is unseen, not removed.
     mount(
@@ -243,6 +285,12 @@ async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
     let resolved: BTreeSet<&str> =
         d2["resolved_findings"].as_array().expect("resolved").iter().filter_map(|f| f["asset_id"].as_str()).collect();
     assert_eq!(resolved, BTreeSet::from([model_id(a, "m2").as_str()]), "b1's findings stay open: nobody looked");
+    let got = received().await;
+    assert!(got.iter().all(|(k, _)| k == "aimscope.inventory.delta"), "no snapshot before snapshot_every: {got:?}");
+    let records: BTreeSet<&str> = got.iter().flat_map(|(_, r)| r.iter().map(String::as_str)).collect();
+    for t in ["added", "changed", "removed", "unseen", "resolved_finding"] {
+        assert!(records.contains(t), "no {t} record in {records:?}");
+    }
 
     // Cycle 3: beta-2 answers again and b1 is gone: now it is removed. Nothing else changed.
     mount(
@@ -327,12 +375,17 @@ async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
         "{m:?}"
     );
     assert_eq!(sample(&m, "aimscope_assets", &[("cloud", "gcp"), ("kind", "api_enablement")]), 2.0);
-    assert_eq!(sample(&m, "aimscope_delta_assets", &[("change", "added")]), 5.0);
     assert!(sample(&m, "aimscope_api_calls", &[("cloud", "gcp")]) >= 4.0);
     assert!(sample(&m, "aimscope_last_success_timestamp_seconds", &[]) > 1.7e9);
     let findings: f64 = m.get("aimscope_findings").into_iter().flatten().map(|(_, v)| v).sum();
     assert!(findings > 0.0, "untagged models have findings: {m:?}");
     assert_eq!(http_get(s.port, "/healthz").as_deref(), Some("ok\n"));
+    // The resident loop goes on: a second cycle over the same estate changes nothing.
+    let m = tokio::task::block_in_place(|| {
+        wait_for("a second scan", &|m| sample(m, "aimscope_scans_total", &[("result", "completed")]) >= 2.0)
+    });
+    assert_eq!(sample(&m, "aimscope_delta_assets", &[("change", "added")]), 0.0);
+    assert_eq!(sample(&m, "aimscope_delta_assets", &[("change", "removed")]), 0.0);
 
     // The next scans hang on a slow API; SIGTERM lands mid-scan.
     mount(&server, &estate, Duration::from_secs(30)).await;
@@ -368,6 +421,11 @@ async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
     let runs = runs.as_array().expect("runs");
     assert_eq!(runs[0]["status"], "interrupted");
     assert!(runs[1..].iter().all(|r| r["status"] == "completed"), "{runs:#?}");
+    assert_eq!(
+        runs.last().map(|r| &r["added"]),
+        Some(&json!(5)),
+        "the first cycle added 3 models and 2 API enablements"
+    );
     let m1 = s.history(&["--asset", &model_id("alpha-1", "m1")]).await;
     assert_eq!(m1["events"].as_array().map(Vec::len), Some(1));
 

@@ -332,6 +332,12 @@ async fn vertex_ai_across_projects_and_locations() {
     assert_eq!(tuning_bucket["kind"], "bucket");
     assert_eq!(tuning_bucket["tags"]["data-classification"], "restricted");
     assert_eq!(tuned["effective_classification"]["level"], "restricted");
+    let tuned_endpoint = asset(&doc, &format!("{base}/endpoints/6002"));
+    assert!(has_relation(tuned_endpoint, "serves", &format!("{base}/models/4003@1")));
+    assert_eq!(
+        tuned_endpoint["effective_classification"]["explanation"],
+        "endpoint claims-gemini-endpoint ← model claims-gemini ← customization job claims-gemini ← bucket claims-pii-tuning [restricted]"
+    );
     assert_eq!(
         tuned["effective_classification"]["explanation"],
         "model claims-gemini ← customization job claims-gemini ← bucket claims-pii-tuning [restricted]"
