@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, CoverageStatus, RelationKind, Service};
+use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, RelationKind, Service};
 use aws_config::SdkConfig;
 use futures::StreamExt;
 
@@ -98,27 +98,7 @@ async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cove
     let coverage = per_account
         .into_iter()
         .map(|(account, (ok, errors))| {
-            // The worst outcome decides the status; the message lists the buckets not seen.
-            let status = errors
-                .iter()
-                .map(|e| e.coverage_status())
-                .max_by_key(|s| match s {
-                    CoverageStatus::Denied => 3,
-                    CoverageStatus::Failed => 2,
-                    _ => 1,
-                })
-                .unwrap_or(CoverageStatus::Complete);
-            Coverage {
-                cloud: Cloud::Aws,
-                account: Some(account),
-                region: None,
-                collector: "s3.bucket_tags".into(),
-                status,
-                assets: ok,
-                error: (!errors.is_empty())
-                    .then(|| errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
-                duration_ms: started.elapsed().as_millis() as u64,
-            }
+            aimscope_core::lookup_coverage(Cloud::Aws, account, "s3.bucket_tags", ok, errors, started)
         })
         .collect();
     (found, coverage)

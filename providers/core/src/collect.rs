@@ -100,6 +100,39 @@ pub fn discovery_failure(
     }
 }
 
+/// The coverage record of a batch of lookups in one account (enrichment: bucket tags, dataset
+/// labels, ...): complete when every lookup worked, else the worst failure (denied over failed
+/// over the rest), its message naming each lookup that failed.
+pub fn lookup_coverage(
+    cloud: Cloud,
+    account: String,
+    collector: &str,
+    found: u64,
+    mut errors: Vec<CollectError>,
+    started: std::time::Instant,
+) -> Coverage {
+    errors.sort_by(|a, b| a.message.cmp(&b.message));
+    let status = errors
+        .iter()
+        .map(|e| e.coverage_status())
+        .max_by_key(|s| match s {
+            CoverageStatus::Denied => 3,
+            CoverageStatus::Failed => 2,
+            _ => 1,
+        })
+        .unwrap_or(CoverageStatus::Complete);
+    Coverage {
+        cloud,
+        account: Some(account),
+        region: None,
+        collector: collector.to_owned(),
+        status,
+        assets: found,
+        error: (!errors.is_empty()).then(|| errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
 /// Provider-specific context for one scope (clients bound to the scope's credentials and
 /// region). Collectors receive it by reference.
 pub trait ScopeContext: Send + Sync + 'static {

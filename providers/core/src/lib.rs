@@ -8,6 +8,6 @@ pub mod model;
 
 pub use collect::{
     AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Provider, ProviderError, Scope, ScopeContext,
-    Task, bind_all, discovery_failure,
+    Task, bind_all, discovery_failure, lookup_coverage,
 };
 pub use model::*;

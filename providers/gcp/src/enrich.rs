@@ -8,9 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use aimscope_core::{
-    Asset, AssetKind, Cloud, CollectError, Coverage, CoverageStatus, ErrorKind, RelationKind, Service,
-};
+use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, ErrorKind, RelationKind, Service};
 use futures::StreamExt;
 use google_cloud_auth::credentials::{CacheableResource, Credentials};
 use google_cloud_gax::retry_policy::RetryPolicyExt;
@@ -158,29 +156,8 @@ async fn data_labels(
     found.sort_by(|a, b| a.id.cmp(&b.id));
     let coverage = per_scope
         .into_iter()
-        .map(|((project, target), (ok, mut errors))| {
-            errors.sort_by(|a, b| a.message.cmp(&b.message));
-            // The worst outcome decides the status; the message lists what was not seen.
-            let status = errors
-                .iter()
-                .map(|e| e.coverage_status())
-                .max_by_key(|s| match s {
-                    CoverageStatus::Denied => 3,
-                    CoverageStatus::Failed => 2,
-                    _ => 1,
-                })
-                .unwrap_or(CoverageStatus::Complete);
-            Coverage {
-                cloud: Cloud::Gcp,
-                account: Some(project),
-                region: None,
-                collector: target.collector().into(),
-                status,
-                assets: ok,
-                error: (!errors.is_empty())
-                    .then(|| errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
-                duration_ms: started.elapsed().as_millis() as u64,
-            }
+        .map(|((project, target), (ok, errors))| {
+            aimscope_core::lookup_coverage(Cloud::Gcp, project, target.collector(), ok, errors, started)
         })
         .collect();
     (found, coverage)
