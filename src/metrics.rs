@@ -163,7 +163,11 @@ pub async fn serve(addr: &str, state: Shared) -> anyhow::Result<std::net::Socket
     let local = listener.local_addr()?;
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { continue };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            };
             let state = state.clone();
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 4096];

@@ -290,3 +290,46 @@ async fn dataset(
     a.lifecycle_stage = None;
     Ok(a)
 }
+
+#[cfg(test)]
+mod tests {
+    use aimscope_core::Service;
+
+    use super::*;
+
+    fn a(id: &str, kind: AssetKind) -> Asset {
+        Asset::new(id, Cloud::Gcp, "p", Some("us-central1".into()), kind, Service::VertexAi, id)
+    }
+
+    #[test]
+    fn tuned_models_link_to_their_tuning_job_with_or_without_a_version() {
+        let mut job = a("projects/p/locations/l/tuningJobs/1", AssetKind::CustomizationJob);
+        job.attr("tuned_model", Some("projects/p/locations/l/models/9@1".into()));
+        let mut unversioned = a("projects/p/locations/l/tuningJobs/2", AssetKind::CustomizationJob);
+        unversioned.attr("tuned_model", Some("projects/p/locations/l/models/8".into()));
+        let assets = vec![
+            job,
+            unversioned,
+            a("projects/p/locations/l/models/9@1", AssetKind::Model),
+            a("projects/p/locations/l/models/8@3", AssetKind::Model),
+            a("projects/p/locations/l/models/7@1", AssetKind::Model),
+        ];
+        let linked = link_tuned_models(&assets);
+        let edges: Vec<(&str, &str)> =
+            linked.iter().flat_map(|m| m.relations.iter().map(move |r| (m.id.as_str(), r.target.as_str()))).collect();
+        assert_eq!(
+            edges,
+            [
+                ("projects/p/locations/l/models/9@1", "projects/p/locations/l/tuningJobs/1"),
+                ("projects/p/locations/l/models/8@3", "projects/p/locations/l/tuningJobs/2")
+            ]
+        );
+    }
+
+    #[test]
+    fn lookup_targets() {
+        assert_eq!(Target::of("//storage.googleapis.com/projects/_/buckets/b"), Some(Target::Bucket));
+        assert_eq!(Target::of("//bigquery.googleapis.com/projects/p/datasets/d"), Some(Target::BigQueryDataset));
+        assert_eq!(Target::of("projects/p/locations/l/datasets/3"), None);
+    }
+}
