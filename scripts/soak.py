@@ -140,7 +140,8 @@ def main():
             if n > seen:
                 seen = n
                 samples.append((seen, rss_kib(agent.pid)))
-                print(f"cycle {seen:3d}  rss {samples[-1][1] / 1024:8.1f} MiB", flush=True)
+                db = os.path.getsize(os.path.join(work, "history.db")) / 1048576
+                print(f"cycle {seen:3d}  rss {samples[-1][1] / 1024:8.1f} MiB  history {db:6.1f} MiB", flush=True)
             time.sleep(0.2)
     finally:
         agent.send_signal(signal.SIGTERM)

@@ -1,8 +1,9 @@
 //! The agent's history store: an embedded SQLite database (bundled, no server).
 //!
 //! Per asset it keeps first seen, last seen, removed at, a content hash and the latest document
-//! (the baseline the next scan is compared with); per run its outcome, coverage, findings and
-//! delta counts; per asset a timeline of added / changed / removed / reappeared events.
+//! (the baseline the next scan is compared with); per run its outcome, coverage and counts;
+//! per asset a timeline of added / changed / removed / reappeared events; findings as they
+//! open and resolve, and the set open now.
 //! Every scan is recorded in one transaction, so a scan cut short (SIGTERM, crash, full disk)
 //! leaves the store exactly as the last complete recording left it.
 
@@ -87,12 +88,12 @@ impl History {
                  run_id TEXT NOT NULL, asset_id TEXT NOT NULL, at TEXT NOT NULL,
                  change TEXT NOT NULL, fields TEXT NOT NULL DEFAULT '[]');
              CREATE INDEX IF NOT EXISTS asset_events_by_asset ON asset_events (asset_id);
-             CREATE TABLE IF NOT EXISTS findings (
-                 run_id TEXT NOT NULL, rule_id TEXT NOT NULL, asset_id TEXT NOT NULL,
-                 severity TEXT NOT NULL, message TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS finding_events (
+                 run_id TEXT NOT NULL, at TEXT NOT NULL, change TEXT NOT NULL, rule_id TEXT NOT NULL,
+                 asset_id TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS open_findings (
-                 rule_id TEXT NOT NULL, asset_id TEXT NOT NULL, first_seen TEXT NOT NULL,
-                 PRIMARY KEY (rule_id, asset_id));",
+                 rule_id TEXT NOT NULL, asset_id TEXT NOT NULL, severity TEXT NOT NULL,
+                 message TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (rule_id, asset_id));",
         )?;
         let version: Option<String> =
             db.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| r.get(0)).optional()?;
@@ -207,20 +208,30 @@ impl History {
                 remove.execute(params![r.id, at])?;
                 event.execute(params![inv.run.id, r.id, at, "removed", "[]"])?;
             }
+            // Findings are kept as they open and resolve (the run row counts them all), so a
+            // large estate's unchanged findings do not grow the file every cycle.
             let mut finding = tx.prepare(
-                "INSERT INTO findings (run_id, rule_id, asset_id, severity, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO finding_events (run_id, at, change, rule_id, asset_id, severity, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             let mut open = tx.prepare(
-                "INSERT INTO open_findings (rule_id, asset_id, first_seen) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                "INSERT INTO open_findings (rule_id, asset_id, severity, message, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
             )?;
-            for f in &inv.findings {
+            for f in &delta.new_findings {
                 let severity = serde_json::to_value(f.severity)?;
-                finding.execute(params![inv.run.id, f.rule_id, f.asset_id, severity.as_str(), f.message])?;
-                open.execute(params![f.rule_id, f.asset_id, at])?;
+                let severity = severity.as_str().unwrap_or_default();
+                finding.execute(params![inv.run.id, at, "new", f.rule_id, f.asset_id, severity, f.message])?;
+                open.execute(params![f.rule_id, f.asset_id, severity, f.message, at])?;
             }
-            let mut resolve = tx.prepare("DELETE FROM open_findings WHERE rule_id = ?1 AND asset_id = ?2")?;
+            let mut resolve = tx.prepare(
+                "DELETE FROM open_findings WHERE rule_id = ?1 AND asset_id = ?2 RETURNING severity, message",
+            )?;
             for k in &delta.resolved_findings {
-                resolve.execute(params![k.rule_id, k.asset_id])?;
+                let gone: Option<(String, String)> =
+                    resolve.query_row(params![k.rule_id, k.asset_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                let (severity, message) = gone.unwrap_or_default();
+                finding.execute(params![inv.run.id, at, "resolved", k.rule_id, k.asset_id, severity, message])?;
             }
         }
         tx.commit()?;
@@ -235,6 +246,18 @@ impl History {
             params![run_id, started_at.to_rfc3339(), Utc::now().to_rfc3339()],
         )?;
         Ok(())
+    }
+
+    /// Forgets runs, their findings and asset events older than `before`; asset rows (first
+    /// seen, last seen, removed at) stay, so lifetimes survive retention. Returns runs dropped.
+    pub fn prune(&mut self, before: DateTime<Utc>) -> anyhow::Result<usize> {
+        let cut = before.to_rfc3339();
+        let tx = self.db.transaction()?;
+        tx.execute("DELETE FROM finding_events WHERE at < ?1", [&cut])?;
+        tx.execute("DELETE FROM asset_events WHERE at < ?1", [&cut])?;
+        let runs = tx.execute("DELETE FROM runs WHERE COALESCE(finished_at, started_at) < ?1", [&cut])?;
+        tx.commit()?;
+        Ok(runs)
     }
 
     /// The newest runs first.
@@ -330,7 +353,15 @@ mod tests {
     fn three_runs_keep_first_seen_and_never_remove_what_was_not_seen() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let mut h = History::open(&dir.path().join("h.db"))?;
-        let one = inv("r1", vec![model("a", "1"), model("b", "2")], None);
+        let mut one = inv("r1", vec![model("a", "1"), model("b", "2")], None);
+        one.findings = vec![aimscope_core::Finding {
+            rule_id: "R".into(),
+            severity: aimscope_core::Severity::Medium,
+            asset_id: "b".into(),
+            message: "m".into(),
+            evidence: Default::default(),
+            controls: vec![],
+        }];
         let d = delta::compute(&h.baseline()?, &one);
         assert_eq!(d.added.len(), 2);
         h.record(&one, &d, true)?;
@@ -343,6 +374,7 @@ mod tests {
         assert_eq!((d.added.len(), d.changed.len(), d.removed.len(), d.unseen.len()), (0, 1, 0, 1));
         h.record(&two, &d, false)?;
         assert!(h.timeline("b")?.is_some_and(|t| t.removed_at.is_none()));
+        assert_eq!(h.baseline()?.findings.len(), 1, "b was not seen: its finding stays open");
 
         // Account 2 seen again without b: now it is removed.
         let three = inv("r3", vec![model("a", "1")], None);
@@ -364,6 +396,13 @@ mod tests {
         assert_eq!(a.events[1].fields, ["tags.owner"]);
         assert_eq!(h.runs(10)?.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r3", "r2", "r1"]);
         assert_eq!(h.baseline()?.assets.len(), 1);
+        assert!(h.baseline()?.findings.is_empty(), "resolved once b was seen gone");
+
+        // Retention drops old runs and events but keeps every asset's lifetime.
+        assert_eq!(h.prune(Utc::now() + chrono::Duration::seconds(1))?, 3);
+        assert!(h.runs(10)?.is_empty());
+        let b = h.timeline("b")?.expect("b is still known");
+        assert!(b.events.is_empty() && b.removed_at.is_some());
         Ok(())
     }
 }

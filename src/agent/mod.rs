@@ -45,6 +45,9 @@ pub struct AgentConfig {
     pub metrics_listen: String,
     /// How long a scan in progress may run on after SIGTERM / SIGINT.
     pub shutdown_grace: HumanDuration,
+    /// History of runs, findings and asset events older than this is dropped ("0s": keep all).
+    /// Asset lifetimes (first / last seen, removed at) are kept regardless.
+    pub retention: HumanDuration,
 }
 
 impl Default for AgentConfig {
@@ -58,6 +61,7 @@ impl Default for AgentConfig {
             snapshot_every: HumanDuration(Duration::from_secs(86_400)),
             metrics_listen: "127.0.0.1:9464".into(),
             shutdown_grace: HumanDuration(Duration::from_secs(30)),
+            retention: HumanDuration(Duration::from_secs(90 * 86_400)),
         }
     }
 }
@@ -257,6 +261,14 @@ async fn cycle(
     }
     if let Err(e) = history.record(&inv, &d, snapshot) {
         tracing::error!("history: {e:#}");
+    }
+    if !cfg.retention.0.is_zero() {
+        let before = Utc::now() - chrono::Duration::from_std(cfg.retention.0).unwrap_or(chrono::Duration::MAX);
+        match history.prune(before) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(runs = n, "history: dropped runs older than the retention"),
+            Err(e) => tracing::error!("history retention: {e:#}"),
+        }
     }
     let result = if !delivered {
         "failed"
