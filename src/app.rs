@@ -146,7 +146,7 @@ pub struct Prepared {
     loaded: Loaded,
     sinks: Vec<Box<dyn Sink>>,
     selected: Vec<Cloud>,
-    shard: Option<crate::shard::Shard>,
+    shard: Option<aimscope_core::Shard>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -218,7 +218,7 @@ pub async fn collect(
     let mut providers = Vec::new();
     let mut unavailable = Vec::new();
     for cloud in p.selected.iter().copied() {
-        match crate::providers::build(cloud, cfg, p.loaded.catalogue) {
+        match crate::providers::build(cloud, cfg, p.loaded.catalogue, p.shard) {
             Ok(pr) => providers.push(pr),
             Err(reason) => {
                 tracing::warn!(%cloud, "skipped: {reason}");

@@ -85,7 +85,7 @@ pub struct ScanArgs {
     /// Scan only slice K of N of the accounts / subscriptions / projects (0-based K, e.g. a
     /// Kubernetes Indexed Job's $JOB_COMPLETION_INDEX); `aimscope merge` joins the slices.
     #[arg(long, value_parser = parse_shard)]
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<aimscope_core::Shard>,
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +169,7 @@ fn parse_cloud(s: &str) -> Result<Cloud, String> {
     s.parse()
 }
 
-fn parse_shard(s: &str) -> Result<crate::shard::Shard, String> {
+fn parse_shard(s: &str) -> Result<aimscope_core::Shard, String> {
     s.parse()
 }
 

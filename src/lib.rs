@@ -17,5 +17,4 @@ pub mod policy;
 pub mod progress;
 pub mod providers;
 pub mod runner;
-pub mod shard;
 pub mod sink;

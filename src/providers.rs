@@ -2,7 +2,7 @@
 //! the config. Adding a cloud is one feature, one crate and one arm here.
 
 use aimscope_core::detect::Catalogue;
-use aimscope_core::{Cloud, Provider};
+use aimscope_core::{Cloud, Provider, Selection, Shard};
 
 use crate::config::Config;
 
@@ -20,18 +20,23 @@ pub fn built_in() -> Vec<Cloud> {
 }
 
 /// Builds the provider for `cloud`, or explains why this binary cannot scan it.
-pub fn build(cloud: Cloud, cfg: &Config, catalogue: &'static Catalogue) -> Result<Box<dyn Provider>, String> {
-    let disabled = cfg.scan.disabled_collectors.clone();
+pub fn build(
+    cloud: Cloud,
+    cfg: &Config,
+    catalogue: &'static Catalogue,
+    shard: Option<Shard>,
+) -> Result<Box<dyn Provider>, String> {
+    let sel = Selection { disabled_collectors: cfg.scan.disabled_collectors.clone(), shard };
     match cloud {
         #[cfg(feature = "aws")]
-        Cloud::Aws => Ok(Box::new(aimscope_aws::AwsProvider::new(cfg.aws.clone(), disabled, catalogue))),
+        Cloud::Aws => Ok(Box::new(aimscope_aws::AwsProvider::new(cfg.aws.clone(), sel, catalogue))),
         #[cfg(feature = "azure")]
-        Cloud::Azure => Ok(Box::new(aimscope_azure::AzureProvider::new(cfg.azure.clone(), disabled, catalogue))),
+        Cloud::Azure => Ok(Box::new(aimscope_azure::AzureProvider::new(cfg.azure.clone(), sel, catalogue))),
         #[cfg(feature = "gcp")]
-        Cloud::Gcp => Ok(Box::new(aimscope_gcp::GcpProvider::new(cfg.gcp.clone(), disabled, catalogue))),
+        Cloud::Gcp => Ok(Box::new(aimscope_gcp::GcpProvider::new(cfg.gcp.clone(), sel, catalogue))),
         #[allow(unreachable_patterns)]
         other => {
-            let _ = (disabled, catalogue);
+            let _ = (sel, catalogue);
             Err(format!("the {other} provider is not available in this build of aimscope"))
         }
     }

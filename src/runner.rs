@@ -23,7 +23,7 @@ pub struct RunnerOptions {
     /// Time limit for one collector over one scope.
     pub collector_timeout: Duration,
     /// Only the scopes of this slice (scale-out over several processes).
-    pub shard: Option<crate::shard::Shard>,
+    pub shard: Option<aimscope_core::Shard>,
 }
 
 impl Default for RunnerOptions {
@@ -76,7 +76,8 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
                 if let Some(src) = &d.credential_source {
                     tracing::info!(%cloud, credentials = %src, tasks = d.tasks.len(), "provider ready");
                 }
-                // A shard keeps its own scopes; provider-wide records (account absent) stay in
+                // Providers enter only their shard's scopes; this keeps any record or task of
+                // another shard out regardless. Provider-wide records (account absent) stay in
                 // every shard, and `merge` folds the copies.
                 let mine = |account: &str| opts.shard.is_none_or(|s| s.owns(cloud, account));
                 coverage.extend(d.coverage.into_iter().filter(|c| c.account.as_deref().is_none_or(mine)));

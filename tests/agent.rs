@@ -477,6 +477,16 @@ async fn shards_cover_every_scope_once_and_merge_back_to_the_unsharded_scan() {
     }
     let expected: BTreeMap<String, usize> = projects.iter().map(|p| (p.to_string(), 1)).collect();
     assert_eq!(owners, expected, "every project in exactly one shard");
+    // Each shard enters only its own projects: Service Usage was asked once per project by the
+    // unsharded scan and once more by the shards together.
+    let batch_gets = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().ends_with("services:batchGet"))
+        .count();
+    assert_eq!(batch_gets, 2 * projects.len());
 
     let merged = s.path("merged.json");
     let mut a = vec!["merge", "--config", s.config.as_str(), "--out", merged.as_str()];

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{
     Asset, Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope,
-    bind_all, discovery_failure,
+    Selection, bind_all, discovery_failure,
 };
 use async_trait::async_trait;
 use aws_config::retry::RetryConfig;
@@ -24,7 +24,7 @@ use crate::scope::AwsScope;
 #[derive(Debug)]
 pub struct AwsProvider {
     cfg: AwsConfig,
-    disabled: Vec<String>,
+    sel: Selection,
     catalogue: &'static Catalogue,
     actions: ActionLog,
     /// SDK config per account (with that account's credentials), kept for enrichment.
@@ -32,14 +32,8 @@ pub struct AwsProvider {
 }
 
 impl AwsProvider {
-    pub fn new(cfg: AwsConfig, disabled_collectors: Vec<String>, catalogue: &'static Catalogue) -> AwsProvider {
-        AwsProvider {
-            cfg,
-            disabled: disabled_collectors,
-            catalogue,
-            actions: ActionLog::default(),
-            accounts: Mutex::new(BTreeMap::new()),
-        }
+    pub fn new(cfg: AwsConfig, sel: Selection, catalogue: &'static Catalogue) -> AwsProvider {
+        AwsProvider { cfg, sel, catalogue, actions: ActionLog::default(), accounts: Mutex::new(BTreeMap::new()) }
     }
 
     pub(crate) fn account_configs(&self) -> BTreeMap<String, SdkConfig> {
@@ -234,10 +228,11 @@ impl Provider for AwsProvider {
         let mut configs: Vec<(String, SdkConfig)> = Vec::new();
         let explicit_only = !self.cfg.accounts.is_empty() && !self.cfg.organization;
         let own_wanted = !explicit_only || self.cfg.accounts.contains(&own);
-        if own_wanted && !self.cfg.exclude_accounts.contains(&own) {
+        if own_wanted && !self.cfg.exclude_accounts.contains(&own) && self.sel.owns(Cloud::Aws, &own) {
             configs.push((own.clone(), base.clone()));
         }
-        for account in self.member_accounts(&base, &own, &mut coverage).await {
+        let members = self.member_accounts(&base, &own, &mut coverage).await;
+        for account in members.into_iter().filter(|a| self.sel.owns(Cloud::Aws, a)) {
             let started = Instant::now();
             match self.assume(&base, partition, &account).await {
                 Ok(sdk) => configs.push((account, sdk)),
@@ -264,8 +259,7 @@ impl Provider for AwsProvider {
                 m.insert(account, sdk);
             }
         }
-        let disabled = self.disabled.clone();
-        let tasks = bind_all(crate::collectors::ALL, &contexts, |name| !disabled.iter().any(|d| d == name));
+        let tasks = bind_all(crate::collectors::ALL, &contexts, |name| self.sel.collector_on(name));
         Ok(Discovery { tasks, coverage, credential_source: Some(format!("AWS standard chain, caller account {own}")) })
     }
 

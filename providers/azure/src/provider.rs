@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aimscope_core::detect::Catalogue;
-use aimscope_core::{Asset, Cloud, Coverage, Discovery, Provider, ProviderError, Scope, bind_all};
+use aimscope_core::{Asset, Cloud, Coverage, Discovery, Provider, ProviderError, Scope, Selection, bind_all};
 use async_trait::async_trait;
 
 use crate::actions::CallLog;
@@ -17,14 +17,14 @@ use crate::scope::{AzureScope, SUBSCRIPTIONS_API};
 #[derive(Debug)]
 pub struct AzureProvider {
     cfg: AzureConfig,
-    disabled: Vec<String>,
+    sel: Selection,
     catalogue: &'static Catalogue,
     arm: OnceLock<Arc<Arm>>,
 }
 
 impl AzureProvider {
-    pub fn new(cfg: AzureConfig, disabled_collectors: Vec<String>, catalogue: &'static Catalogue) -> AzureProvider {
-        AzureProvider { cfg, disabled: disabled_collectors, catalogue, arm: OnceLock::new() }
+    pub fn new(cfg: AzureConfig, sel: Selection, catalogue: &'static Catalogue) -> AzureProvider {
+        AzureProvider { cfg, sel, catalogue, arm: OnceLock::new() }
     }
 }
 
@@ -70,14 +70,13 @@ impl Provider for AzureProvider {
         };
         let mut contexts = Vec::new();
         for sub in subscriptions {
-            if self.cfg.exclude_subscriptions.contains(&sub) {
+            if self.cfg.exclude_subscriptions.contains(&sub) || !self.sel.owns(Cloud::Azure, &sub) {
                 continue;
             }
             let scope = Scope { cloud: Cloud::Azure, account: sub, region: None };
             contexts.push(Arc::new(AzureScope::new(scope, arm.clone(), vault.clone(), self.catalogue)));
         }
-        let disabled = self.disabled.clone();
-        let tasks = bind_all(crate::collectors::ALL, &contexts, |name| !disabled.iter().any(|d| d == name));
+        let tasks = bind_all(crate::collectors::ALL, &contexts, |name| self.sel.collector_on(name));
         Ok(Discovery {
             tasks,
             coverage: Vec::new(),

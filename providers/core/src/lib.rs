@@ -5,9 +5,11 @@
 pub mod collect;
 pub mod detect;
 pub mod model;
+pub mod shard;
 
 pub use collect::{
     AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Provider, ProviderError, Scope, ScopeContext,
     Task, bind_all, discovery_failure, lookup_coverage,
 };
 pub use model::*;
+pub use shard::{Selection, Shard};

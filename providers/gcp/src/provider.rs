@@ -9,7 +9,7 @@ use std::time::Instant;
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{
     Asset, Cloud, CollectError, Coverage, CoverageStatus, Discovery, ErrorKind, Provider, ProviderError, Scope,
-    bind_all, discovery_failure,
+    Selection, bind_all, discovery_failure,
 };
 use async_trait::async_trait;
 use google_cloud_auth::credentials::Credentials;
@@ -26,7 +26,7 @@ pub const AI_APIS: &[&str] = &["aiplatform.googleapis.com", "generativelanguage.
 #[derive(Debug)]
 pub struct GcpProvider {
     cfg: GcpConfig,
-    disabled: Vec<String>,
+    sel: Selection,
     catalogue: &'static Catalogue,
     calls: CallLog,
     /// The run's credentials, kept for enrichment.
@@ -34,14 +34,8 @@ pub struct GcpProvider {
 }
 
 impl GcpProvider {
-    pub fn new(cfg: GcpConfig, disabled_collectors: Vec<String>, catalogue: &'static Catalogue) -> GcpProvider {
-        GcpProvider {
-            cfg,
-            disabled: disabled_collectors,
-            catalogue,
-            calls: CallLog::default(),
-            creds: std::sync::OnceLock::new(),
-        }
+    pub fn new(cfg: GcpConfig, sel: Selection, catalogue: &'static Catalogue) -> GcpProvider {
+        GcpProvider { cfg, sel, catalogue, calls: CallLog::default(), creds: std::sync::OnceLock::new() }
     }
 
     fn record(&self, op: &str) {
@@ -163,7 +157,9 @@ impl Provider for GcpProvider {
         let mut cov = Vec::new();
         let mut project_scopes = Vec::new();
         let mut location_scopes = Vec::new();
-        for project in projects.into_iter().filter(|p| !self.cfg.exclude_projects.contains(p)) {
+        for project in
+            projects.into_iter().filter(|p| !self.cfg.exclude_projects.contains(p) && self.sel.owns(Cloud::Gcp, p))
+        {
             let started = Instant::now();
             let enabled = match self.enabled_apis(&creds, &project).await {
                 Ok(apis) => Some(apis),
@@ -210,10 +206,8 @@ impl Provider for GcpProvider {
                 Err(e) => cov.push(discovery_failure(Cloud::Gcp, &project, "vertex.locations", &e, started)),
             }
         }
-        let disabled = self.disabled.clone();
-        let on = |name: &str| !disabled.iter().any(|d| d == name);
-        let mut tasks = bind_all(crate::collectors::PROJECT, &project_scopes, on);
-        tasks.extend(bind_all(crate::collectors::ALL, &location_scopes, |name| !disabled.iter().any(|d| d == name)));
+        let mut tasks = bind_all(crate::collectors::PROJECT, &project_scopes, |name| self.sel.collector_on(name));
+        tasks.extend(bind_all(crate::collectors::ALL, &location_scopes, |name| self.sel.collector_on(name)));
         Ok(Discovery {
             tasks,
             coverage: cov,

@@ -3,8 +3,9 @@
 //! (`JOB_COMPLETION_INDEX` = K) scan disjoint slices that together cover every scope once;
 //! `aimscope merge` puts the partial inventories back together.
 
-use aimscope_core::Cloud;
 use sha2::{Digest, Sha256};
+
+use crate::model::Cloud;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -30,6 +31,26 @@ impl std::str::FromStr for Shard {
 impl std::fmt::Display for Shard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// What a provider should scan: which collectors are on, and which slice of the scopes.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Collector ids to skip (`scan.disabled_collectors`).
+    pub disabled_collectors: Vec<String>,
+    pub shard: Option<Shard>,
+}
+
+impl Selection {
+    pub fn collector_on(&self, name: &str) -> bool {
+        !self.disabled_collectors.iter().any(|d| d == name)
+    }
+
+    /// Whether this process scans `account`; providers ask before entering an account, so a
+    /// shard does not spend calls (AssumeRole, Service Usage) on other shards' scopes.
+    pub fn owns(&self, cloud: Cloud, account: &str) -> bool {
+        self.shard.is_none_or(|s| s.owns(cloud, account))
     }
 }
 
