@@ -117,7 +117,7 @@ impl Setup {
                 history.display(),
                 webhook
                     .map(|w| format!(
-                        "[webhook]\nurl = \"{}/hook\"\nspool_dir = \"{}\"\n",
+                        "[webhook]\nurl = \"{}/hook\"\nspool_dir = \"{}\"\nmax_attempts = 1\n",
                         w.uri(),
                         dir.path().join("spool").display()
                     ))
@@ -523,4 +523,56 @@ async fn shards_cover_every_scope_once_and_merge_back_to_the_unsharded_scan() {
     };
     assert_eq!(view(&m), view(&w));
     assert_valid_inventory(&m, s.dir.path());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_webhook_is_spooled_and_delivered_at_shutdown() {
+    let server = MockServer::start().await;
+    let hook = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(503)).mount(&hook).await;
+    let s = Setup::with_webhook(&server, &["alpha-1"], Some(&hook));
+    // One scan at start, then a long sleep: the shutdown finds the spool still full.
+    let cfg = std::fs::read_to_string(&s.config).expect("config").replace("interval = \"1s\"", "interval = \"1h\"");
+    std::fs::write(&s.config, cfg).expect("config");
+    mount(&server, &vec![("alpha-1", Some(vec![("m1", "team-a")]))], Duration::ZERO).await;
+    let out = s.path("inventory.json");
+    let mut child = command(&["agent", "--config", &s.config, "--out", &out], &s.env, s.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the agent");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let m = loop {
+        if let Some(m) = tokio::task::block_in_place(|| s.metrics())
+            && sample(&m, "aimscope_scans_total", &[("result", "failed")]) >= 1.0
+        {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "no failed delivery reported");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(sample(&m, "aimscope_spool_depth", &[]) >= 2.0, "snapshot and delta wait in the spool: {m:?}");
+    assert_eq!(sample(&m, "aimscope_last_success_timestamp_seconds", &[]), 0.0, "nothing was delivered");
+    // The receiver comes back; SIGTERM delivers the spool on the way out.
+    hook.reset().await;
+    Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(204)).mount(&hook).await;
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let status = tokio::task::block_in_place(|| child.wait()).expect("wait");
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("spool delivered"), "{stderr}");
+    let kinds: BTreeSet<String> = hook
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| serde_json::from_slice::<Value>(&r.body).ok())
+        .filter_map(|v| v["type"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(kinds, BTreeSet::from(["aimscope.inventory.batch".to_owned(), "aimscope.inventory.delta".to_owned()]));
 }

@@ -194,6 +194,16 @@ pub async fn run(args: AgentArgs) -> Exit {
             break;
         }
     }
+    // Whatever a sink still holds (an unreachable webhook's spool) gets one more try, bounded
+    // by the grace period; what is left stays spooled for the next start.
+    for s in prepared.sinks().iter().filter(|s| s.backlog() > 0) {
+        match tokio::time::timeout(cfg.shutdown_grace.0, s.drain()).await {
+            Ok(Ok(0)) => tracing::info!("{}: spool delivered", s.describe()),
+            Ok(Ok(left)) => tracing::warn!("{}: {left} message(s) kept in the spool for the next start", s.describe()),
+            Ok(Err(e)) => tracing::warn!("{}: {e:#}", s.describe()),
+            Err(_) => tracing::warn!("{}: spool not delivered within the grace period; kept", s.describe()),
+        }
+    }
     drop(lock);
     tracing::info!(cycles, "agent stopped");
     Exit::Ok
@@ -247,14 +257,10 @@ async fn cycle(
     let snapshot = baseline.run_id.is_none() || due;
     let mut delivered = true;
     for s in prepared.sinks() {
-        let r = async {
-            if snapshot || s.full_every_cycle() {
-                s.write(&inv).await?;
-            }
-            s.write_delta(&d, &inv).await
-        }
-        .await;
-        if let Err(e) = r {
+        // Both go out (or into the spool) even when the other failed.
+        let full = if snapshot || s.full_every_cycle() { s.write(&inv).await } else { Ok(()) };
+        let delta = s.write_delta(&d, &inv).await;
+        for e in [full.err(), delta.err()].into_iter().flatten() {
             delivered = false;
             tracing::error!("writing to {} failed: {e:#}", s.describe());
         }

@@ -35,4 +35,8 @@ pub trait Sink: Send + Sync {
     fn backlog(&self) -> u64 {
         0
     }
+    /// Tries once more to deliver what is waiting (at agent shutdown); returns what is left.
+    async fn drain(&self) -> anyhow::Result<u64> {
+        Ok(0)
+    }
 }

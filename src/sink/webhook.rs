@@ -359,6 +359,10 @@ impl Sink for WebhookSink {
     fn backlog(&self) -> u64 {
         self.spool.pending().map(|p| p.len() as u64).unwrap_or(0)
     }
+
+    async fn drain(&self) -> anyhow::Result<u64> {
+        Ok(self.flush().await? as u64)
+    }
 }
 
 #[cfg(test)]
