@@ -75,29 +75,33 @@ impl AgentConfig {
     }
 }
 
-/// Stops the agent on SIGTERM or SIGINT (Ctrl-C).
+/// Stops the agent on SIGTERM or SIGINT (Ctrl-C). The handlers are installed before this
+/// returns, so a signal that comes during start-up is not the default (immediate) death.
 fn stop_signal() -> watch::Receiver<bool> {
     let (tx, rx) = watch::channel(false);
+    #[cfg(unix)]
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    #[cfg(unix)]
+    let int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
     tokio::spawn(async move {
         #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            match signal(SignalKind::terminate()) {
-                Ok(mut term) => {
-                    tokio::select! {
-                        _ = term.recv() => tracing::warn!("SIGTERM: stopping"),
-                        _ = tokio::signal::ctrl_c() => tracing::warn!("SIGINT: stopping"),
-                    }
+        match (term, int) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => tracing::warn!("SIGTERM: stopping"),
+                    _ = int.recv() => tracing::warn!("SIGINT: stopping"),
                 }
-                Err(e) => {
-                    tracing::warn!("cannot watch SIGTERM ({e}); only Ctrl-C stops the agent");
-                    let _ = tokio::signal::ctrl_c().await;
-                }
+            }
+            (term, int) => {
+                let e = term.err().or(int.err()).map(|e| e.to_string()).unwrap_or_default();
+                tracing::warn!("cannot watch SIGTERM / SIGINT ({e}); falling back to Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
             }
         }
         #[cfg(not(unix))]
         {
             let _ = tokio::signal::ctrl_c().await;
+            tracing::warn!("Ctrl-C: stopping");
         }
         let _ = tx.send(true);
     });
@@ -109,11 +113,14 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
 }
 
 pub async fn run(args: AgentArgs) -> Exit {
+    let mut stop = stop_signal();
     let prepared = match crate::app::prepare(&args.scan) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let cfg = prepared.cfg().agent.clone();
+    let mut cfg = prepared.cfg().agent.clone();
+    // `--once` is for cron and CronJobs: the scheduler already chose the time.
+    cfg.run_on_start |= args.once;
     let history_path = args.history.clone().unwrap_or_else(|| cfg.history.clone());
     // One agent per history: a second one (an overlapping cron run, a duplicated pod) exits.
     let lock_path = PathBuf::from(format!("{}.lock", history_path.display()));
@@ -159,7 +166,6 @@ pub async fn run(args: AgentArgs) -> Exit {
             }
         }
     }
-    let mut stop = stop_signal();
     let schedule = cfg.schedule();
     let max_cycles = if args.once { Some(1) } else { args.max_cycles };
     tracing::info!(history = %history_path.display(), schedule = ?schedule, "agent started");
