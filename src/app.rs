@@ -409,14 +409,14 @@ fn history(args: HistoryArgs) -> Exit {
                 return Some(serde_json::to_string_pretty(&runs).unwrap_or_default());
             }
             let mut out = format!(
-                "{:<36}  {:<25}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  snapshot\n",
-                "run", "finished", "status", "assets", "added", "chg", "rm", "gaps"
+                "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  snapshot\n",
+                "run", "finished (UTC)", "status", "assets", "added", "chg", "rm", "gaps"
             );
             for r in runs {
                 out.push_str(&format!(
-                    "{:<36}  {:<25}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  {}\n",
+                    "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  {}\n",
                     r.id,
-                    r.finished_at.unwrap_or_default(),
+                    r.finished_at.unwrap_or_default().chars().take(19).collect::<String>().replace('T', " "),
                     r.status,
                     r.assets,
                     r.added,

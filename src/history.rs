@@ -20,6 +20,11 @@ use crate::analysis::delta::{self, Baseline, Delta, FindingKey};
 /// Bumped when the tables change shape.
 const SCHEMA: i64 = 1;
 
+/// Times are stored in one fixed-width UTC form, so SQL compares them as text correctly.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 #[derive(Debug)]
 pub struct History {
     db: Connection,
@@ -143,7 +148,7 @@ impl History {
 
     /// Records a finished scan and its delta in one transaction.
     pub fn record(&mut self, inv: &Inventory, delta: &Delta, snapshot: bool) -> anyhow::Result<()> {
-        let at = inv.run.finished_at.to_rfc3339();
+        let at = stamp(inv.run.finished_at);
         let tx = self.db.transaction()?;
         let gaps = inv.gaps().count() as i64;
         tx.execute(
@@ -151,7 +156,7 @@ impl History {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 inv.run.id,
-                inv.run.started_at.to_rfc3339(),
+                stamp(inv.run.started_at),
                 at,
                 if inv.run.complete { "completed" } else { "partial" },
                 snapshot,
@@ -243,7 +248,7 @@ impl History {
     pub fn record_interrupted(&self, run_id: &str, started_at: DateTime<Utc>) -> anyhow::Result<()> {
         self.db.execute(
             "INSERT INTO runs (id, started_at, finished_at, status) VALUES (?1, ?2, ?3, 'interrupted')",
-            params![run_id, started_at.to_rfc3339(), Utc::now().to_rfc3339()],
+            params![run_id, stamp(started_at), stamp(Utc::now())],
         )?;
         Ok(())
     }
@@ -251,7 +256,7 @@ impl History {
     /// Forgets runs, their findings and asset events older than `before`; asset rows (first
     /// seen, last seen, removed at) stay, so lifetimes survive retention. Returns runs dropped.
     pub fn prune(&mut self, before: DateTime<Utc>) -> anyhow::Result<usize> {
-        let cut = before.to_rfc3339();
+        let cut = stamp(before);
         let tx = self.db.transaction()?;
         tx.execute("DELETE FROM finding_events WHERE at < ?1", [&cut])?;
         tx.execute("DELETE FROM asset_events WHERE at < ?1", [&cut])?;
