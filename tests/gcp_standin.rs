@@ -139,7 +139,24 @@ async fn estate() -> MockServer {
         .mount(&s)
         .await;
     get(&s, &format!("/v1/projects/{PROD}/secrets"), ok(fixture("secrets_page1.json", ""))).await;
-    get(&s, &format!("/v2/projects/{PROD}/locations/-/services"), ok(fixture("run_services.json", ""))).await;
+    // Cloud Run v2 lists one region at a time; the regions come from v1's location list.
+    let region =
+        |id: &str| json!({"name": format!("projects/{PROD}/locations/{id}"), "locationId": id, "displayName": id});
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/projects/{PROD}/locations")))
+        .and(query_param("pageToken", "loc-2"))
+        .respond_with(ok(json!({"locations": [region("europe-west1")]})))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    get(
+        &s,
+        &format!("/v1/projects/{PROD}/locations"),
+        ok(json!({"locations": [region("asia-northeast1"), region("us-central1")], "nextPageToken": "loc-2"})),
+    )
+    .await;
+    get(&s, &format!("/v2/projects/{PROD}/locations/europe-west1/services"), ok(fixture("run_services.json", "")))
+        .await;
     get(&s, &format!("/v2/projects/{PROD}/locations/-/functions"), ok(fixture("functions.json", ""))).await;
     // ml-dev never enabled Secret Manager: Google's SERVICE_DISABLED error.
     Mock::given(method("GET"))
@@ -156,7 +173,9 @@ async fn estate() -> MockServer {
         .mount(&s)
         .await;
     Mock::given(method("GET"))
-        .and(wiremock::matchers::path_regex("^/v[12]/projects/[a-z0-9-]+/(secrets|locations/-/(services|functions))$"))
+        .and(wiremock::matchers::path_regex(
+            "^/v[12]/projects/[a-z0-9-]+/(secrets|locations|locations/[a-z0-9-]+/(services|functions))$",
+        ))
         .respond_with(ok(json!({})))
         .with_priority(10)
         .mount(&s)
@@ -380,6 +399,12 @@ async fn vertex_ai_across_projects_and_locations() {
     assert!(
         assets(&doc).iter().all(|a| a["id"] != format!("projects/{PROD}/locations/europe-west1/services/static-site"))
     );
+    let requests = server.received_requests().await.unwrap_or_default();
+    let listed = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(listed(&format!("/v1/projects/{PROD}/locations")), 2, "both pages of Cloud Run regions");
+    for r in ["asia-northeast1", "us-central1", "europe-west1"] {
+        assert_eq!(listed(&format!("/v2/projects/{PROD}/locations/{r}/services")), 1, "{r}");
+    }
     let func = format!("projects/{PROD}/locations/us-central1/functions/summarise-claims");
     assert_eq!(asset(&doc, &func)["status"], "active");
     asset(&doc, &format!("{func}/ai-api/mistral"));

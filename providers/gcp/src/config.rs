@@ -29,7 +29,11 @@ pub struct GcpConfig {
     pub resource_manager_endpoint: Option<String>,
     pub service_usage_endpoint: Option<String>,
     pub secret_manager_endpoint: Option<String>,
+    /// Cloud Run API root (v2 services; v1 location list).
     pub run_endpoint: Option<String>,
+    /// Cloud Run regions to list services in (empty: every region Cloud Run lists for the
+    /// project; the v2 API has no all-regions wildcard).
+    pub run_regions: Vec<String>,
     pub functions_endpoint: Option<String>,
     /// Cloud Storage JSON API root (bucket labels of lineage targets).
     pub storage_endpoint: String,
@@ -50,6 +54,7 @@ impl Default for GcpConfig {
             service_usage_endpoint: None,
             secret_manager_endpoint: None,
             run_endpoint: None,
+            run_regions: Vec::new(),
             functions_endpoint: None,
             storage_endpoint: "https://storage.googleapis.com".into(),
             bigquery_endpoint: None,

@@ -6,16 +6,17 @@
 //!   the data classification.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, ErrorKind, RelationKind, Service};
 use futures::StreamExt;
-use google_cloud_auth::credentials::{CacheableResource, Credentials};
+use google_cloud_auth::credentials::Credentials;
 use google_cloud_gax::retry_policy::RetryPolicyExt;
 use serde::Deserialize;
 
 use crate::config::GcpConfig;
 use crate::error::{Transient, gcp_err};
+use crate::rest::Rest;
 
 /// Lookups in flight at once.
 const CONCURRENCY: usize = 8;
@@ -101,7 +102,7 @@ async fn data_labels(
         return (Vec::new(), Vec::new());
     }
     let started = Instant::now();
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build();
+    let rest = Rest::new(creds.clone(), cfg.max_attempts);
     let mut bq = google_cloud_bigquery_v2::client::DatasetService::builder()
         .with_credentials(creds.clone())
         .with_retry_policy(Transient.with_attempt_limit(cfg.max_attempts));
@@ -118,13 +119,13 @@ async fn data_labels(
     }
     let results: Vec<(Target, String, String, Result<Asset, CollectError>)> = futures::stream::iter(wanted)
         .map(|(id, project)| {
-            let (http, bq) = (&http, &bq);
+            let (rest, bq) = (&rest, &bq);
             async move {
                 let target = Target::of(&id).unwrap_or(Target::Bucket);
                 let r = match target {
-                    Target::Bucket => match http {
-                        Ok(http) => bucket(cfg, http, creds, &id, &project).await,
-                        Err(e) => Err(CollectError::new(ErrorKind::Other, format!("HTTP client: {e}"))),
+                    Target::Bucket => match rest {
+                        Ok(rest) => bucket(cfg, rest, &id, &project).await,
+                        Err(e) => Err(e.clone()),
                     },
                     Target::BigQueryDataset => match bq {
                         Ok(bq) => dataset(bq, &id, &project).await,
@@ -175,76 +176,12 @@ struct Bucket {
     time_created: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-#[derive(Deserialize)]
-struct GoogleError {
-    error: GoogleErrorBody,
-}
-
-#[derive(Deserialize)]
-struct GoogleErrorBody {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    message: String,
-}
-
-/// `storage.buckets.get` over the JSON API: the Rust storage client reads bucket metadata
-/// over gRPC only, which private endpoints and proxies often do not carry.
-async fn bucket(
-    cfg: &GcpConfig,
-    http: &reqwest::Client,
-    creds: &Credentials,
-    id: &str,
-    project: &str,
-) -> Result<Asset, CollectError> {
-    const OP: &str = "storage.buckets.get";
+/// `storage.buckets.get` over the JSON API.
+async fn bucket(cfg: &GcpConfig, rest: &Rest, id: &str, project: &str) -> Result<Asset, CollectError> {
     let name = id.strip_prefix(GCS_PREFIX).unwrap_or(id);
     let url = format!("{}/storage/v1/b/{name}", cfg.storage_endpoint.trim_end_matches('/'));
-    let mut attempt = 0;
-    let resp = loop {
-        attempt += 1;
-        let headers = match creds.headers(http::Extensions::new()).await {
-            Ok(CacheableResource::New { data, .. }) => data,
-            Ok(CacheableResource::NotModified) => http::HeaderMap::new(),
-            Err(e) => return Err(CollectError::new(ErrorKind::Denied, format!("{OP}: credentials: {e}"))),
-        };
-        let sent = http
-            .get(&url)
-            .headers(headers)
-            .query(&[("fields", "name,labels,location,projectNumber,timeCreated")])
-            .send()
-            .await;
-        let retry = match &sent {
-            Ok(r) => matches!(r.status().as_u16(), 429 | 502 | 503 | 504),
-            Err(e) => e.is_timeout() || e.is_connect(),
-        };
-        if !retry || attempt >= cfg.max_attempts.max(1) {
-            break sent.map_err(|e| {
-                CollectError::new(
-                    if e.is_timeout() { ErrorKind::TimedOut } else { ErrorKind::Other },
-                    format!("{OP}: {e}"),
-                )
-            })?;
-        }
-        tokio::time::sleep(Duration::from_millis(250 << attempt.min(5))).await;
-    };
-    let status = resp.status();
-    let body = resp.bytes().await.map_err(|e| CollectError::new(ErrorKind::Other, format!("{OP}: {e}")))?;
-    if !status.is_success() {
-        let err = serde_json::from_slice::<GoogleError>(&body).ok().map(|e| e.error);
-        let kind = match status.as_u16() {
-            401 | 403 => ErrorKind::Denied,
-            429 => ErrorKind::Throttled,
-            _ => ErrorKind::Other,
-        };
-        // Cloud Storage's JSON API errors carry no `status` word; keep what is there.
-        let detail = err
-            .map(|e| [e.status, e.message].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(": "))
-            .unwrap_or_default();
-        return Err(CollectError::new(kind, format!("{OP}: HTTP {}: {detail}", status.as_u16())));
-    }
-    let b: Bucket = serde_json::from_slice(&body)
-        .map_err(|e| CollectError::new(ErrorKind::Malformed, format!("{OP}: malformed bucket resource: {e}")))?;
+    let b: Bucket =
+        rest.get("storage.buckets.get", &url, &[("fields", "name,labels,location,projectNumber,timeCreated")]).await?;
     let mut a = Asset::new(
         id,
         Cloud::Gcp,

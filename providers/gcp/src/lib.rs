@@ -14,6 +14,7 @@ pub mod config;
 mod enrich;
 pub mod error;
 mod provider;
+pub mod rest;
 pub mod scope;
 
 pub use config::GcpConfig;

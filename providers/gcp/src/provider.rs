@@ -184,7 +184,9 @@ impl Provider for GcpProvider {
                 )
             };
             if let Some(apis) = &enabled {
-                project_scopes.push(Arc::new(make(None).with_enabled_apis(apis.clone())));
+                project_scopes.push(Arc::new(
+                    make(None).with_enabled_apis(apis.clone()).with_run_regions(self.cfg.run_regions.clone()),
+                ));
                 if !apis.iter().any(|a| a == AI_APIS[0]) {
                     // Vertex AI is off: nothing can be there, and asking would only fail.
                     cov.push(Coverage {

@@ -75,6 +75,9 @@ pub struct GcpScope {
     clients: Clients,
     /// AI APIs enabled in the project (project-level scopes only).
     pub enabled_apis: Vec<String>,
+    /// Cloud Run regions to list (empty: ask Cloud Run).
+    pub run_regions: Vec<String>,
+    rest: OnceCell<crate::rest::Rest>,
     calls: CallLog,
 }
 
@@ -106,6 +109,8 @@ impl GcpScope {
             max_attempts,
             clients: Clients::default(),
             enabled_apis: Vec::new(),
+            run_regions: Vec::new(),
+            rest: OnceCell::new(),
             calls,
         }
     }
@@ -113,6 +118,23 @@ impl GcpScope {
     pub fn with_enabled_apis(mut self, apis: Vec<String>) -> GcpScope {
         self.enabled_apis = apis;
         self
+    }
+
+    pub fn with_run_regions(mut self, regions: Vec<String>) -> GcpScope {
+        self.run_regions = regions;
+        self
+    }
+
+    /// The plain REST reader, for the few methods without a fitting client.
+    pub async fn rest(&self) -> Result<&crate::rest::Rest, CollectError> {
+        self.rest
+            .get_or_try_init(|| async { crate::rest::Rest::new(self.credentials.clone(), self.max_attempts) })
+            .await
+    }
+
+    /// Cloud Run's API root.
+    pub fn run_root(&self) -> &str {
+        self.endpoints.run.as_deref().unwrap_or("https://run.googleapis.com").trim_end_matches('/')
     }
 
     /// Records a call by the IAM permission it needs (e.g. `aiplatform.models.list`).
