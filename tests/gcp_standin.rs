@@ -300,6 +300,9 @@ async fn vertex_ai_across_projects_and_locations() {
         }
     }
     assert_eq!(cov(LOCKED, None, "vertex.locations")["status"], "denied");
+    // Service Usage refused there too; the project-wide collectors still tried, and say so.
+    assert_eq!(cov(LOCKED, None, "serviceusage.ai_apis")["status"], "denied");
+    assert_eq!(cov(LOCKED, None, "secretmanager.secrets")["status"], "denied");
     assert_eq!(cov(LEGACY, None, "vertex")["status"], "not_enabled");
     let bad = cov(DEV, Some("europe-west4"), "vertex.endpoints");
     assert_eq!(bad["status"], "failed", "{bad}");

@@ -160,14 +160,9 @@ impl Provider for GcpProvider {
         for project in
             projects.into_iter().filter(|p| !self.cfg.exclude_projects.contains(p) && self.sel.owns(Cloud::Gcp, p))
         {
-            let started = Instant::now();
-            let enabled = match self.enabled_apis(&creds, &project).await {
-                Ok(apis) => Some(apis),
-                Err(e) => {
-                    cov.push(discovery_failure(Cloud::Gcp, &project, "serviceusage.ai_apis", &e, started));
-                    None
-                }
-            };
+            // A Service Usage failure is reported by the `serviceusage.ai_apis` collector of the
+            // project scope; the other project-wide collectors run regardless.
+            let enabled = self.enabled_apis(&creds, &project).await;
             let make = |region: Option<String>| {
                 GcpScope::new(
                     Scope { cloud: Cloud::Gcp, account: project.clone(), region },
@@ -183,10 +178,10 @@ impl Provider for GcpProvider {
                     self.calls.clone(),
                 )
             };
-            if let Some(apis) = &enabled {
-                project_scopes.push(Arc::new(
-                    make(None).with_enabled_apis(apis.clone()).with_run_regions(self.cfg.run_regions.clone()),
-                ));
+            project_scopes.push(Arc::new(
+                make(None).with_enabled_apis(enabled.clone()).with_run_regions(self.cfg.run_regions.clone()),
+            ));
+            if let Ok(apis) = &enabled {
                 if !apis.iter().any(|a| a == AI_APIS[0]) {
                     // Vertex AI is off: nothing can be there, and asking would only fail.
                     cov.push(Coverage {

@@ -73,8 +73,9 @@ pub struct GcpScope {
     credentials: Credentials,
     max_attempts: u32,
     clients: Clients,
-    /// AI APIs enabled in the project (project-level scopes only).
-    pub enabled_apis: Vec<String>,
+    /// AI APIs enabled in the project, or why Service Usage could not say (project-level
+    /// scopes only).
+    pub enabled_apis: Result<Vec<String>, CollectError>,
     /// Cloud Run regions to list (empty: ask Cloud Run).
     pub run_regions: Vec<String>,
     rest: OnceCell<crate::rest::Rest>,
@@ -108,14 +109,14 @@ impl GcpScope {
             credentials,
             max_attempts,
             clients: Clients::default(),
-            enabled_apis: Vec::new(),
+            enabled_apis: Ok(Vec::new()),
             run_regions: Vec::new(),
             rest: OnceCell::new(),
             calls,
         }
     }
 
-    pub fn with_enabled_apis(mut self, apis: Vec<String>) -> GcpScope {
+    pub fn with_enabled_apis(mut self, apis: Result<Vec<String>, CollectError>) -> GcpScope {
         self.enabled_apis = apis;
         self
     }

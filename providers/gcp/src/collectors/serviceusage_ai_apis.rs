@@ -1,5 +1,6 @@
 //! AI APIs enabled in a project (Vertex AI, the Gemini API): evidence of AI use that need not
-//! own any resource. Read once per project by discovery (Service Usage).
+//! own any resource. Read once per project by discovery (Service Usage); when that failed,
+//! this collector carries the error into the project's coverage.
 
 use aimscope_core::{Asset, AssetKind, AssetStream, Cloud, Collector, Service};
 
@@ -13,8 +14,11 @@ impl Collector<GcpScope> for AiApis {
     }
 
     fn collect<'a>(&'a self, cx: &'a GcpScope) -> AssetStream<'a> {
-        let assets: Vec<_> = cx
-            .enabled_apis
+        let apis = match &cx.enabled_apis {
+            Ok(apis) => apis,
+            Err(e) => return Box::pin(futures::stream::iter([Err(e.clone())])),
+        };
+        let assets: Vec<_> = apis
             .iter()
             .map(|api| {
                 let mut a = Asset::new(
