@@ -181,21 +181,21 @@ impl Provider for GcpProvider {
             project_scopes.push(Arc::new(
                 make(None).with_enabled_apis(enabled.clone()).with_run_regions(self.cfg.run_regions.clone()),
             ));
-            if let Ok(apis) = &enabled {
-                if !apis.iter().any(|a| a == AI_APIS[0]) {
-                    // Vertex AI is off: nothing can be there, and asking would only fail.
-                    cov.push(Coverage {
-                        cloud: Cloud::Gcp,
-                        account: Some(project.clone()),
-                        region: None,
-                        collector: "vertex".into(),
-                        status: CoverageStatus::NotEnabled,
-                        assets: 0,
-                        error: Some("aiplatform.googleapis.com is not enabled".into()),
-                        duration_ms: 0,
-                    });
-                    continue;
-                }
+            if let Ok(apis) = &enabled
+                && !apis.iter().any(|a| a == AI_APIS[0])
+            {
+                // Vertex AI is off: nothing can be there, and asking would only fail.
+                cov.push(Coverage {
+                    cloud: Cloud::Gcp,
+                    account: Some(project.clone()),
+                    region: None,
+                    collector: "vertex".into(),
+                    status: CoverageStatus::NotEnabled,
+                    assets: 0,
+                    error: Some("aiplatform.googleapis.com is not enabled".into()),
+                    duration_ms: 0,
+                });
+                continue;
             }
             let started = Instant::now();
             match self.locations(&creds, &project).await {
