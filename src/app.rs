@@ -390,43 +390,14 @@ fn history(args: HistoryArgs) -> Exit {
                 None
             }
             Some(t) if args.json => Some(serde_json::to_string_pretty(&t).unwrap_or_default()),
-            Some(t) => {
-                let mut out = format!(
-                    "{}\n  first seen {}  last seen {}{}\n",
-                    t.id,
-                    t.first_seen,
-                    t.last_seen,
-                    t.removed_at.as_deref().map(|r| format!("  removed {r}")).unwrap_or_default()
-                );
-                for e in &t.events {
-                    out.push_str(&format!("  {}  {:<10} run {}  {}\n", e.at, e.change, e.run_id, e.fields.join(", ")));
-                }
-                Some(out)
-            }
+            Some(t) => Some(t.to_text()),
         }),
         None => h.runs(args.limit).map(|runs| {
-            if args.json {
-                return Some(serde_json::to_string_pretty(&runs).unwrap_or_default());
-            }
-            let mut out = format!(
-                "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  snapshot\n",
-                "run", "finished (UTC)", "status", "assets", "added", "chg", "rm", "gaps"
-            );
-            for r in runs {
-                out.push_str(&format!(
-                    "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  {}\n",
-                    r.id,
-                    r.finished_at.unwrap_or_default().chars().take(19).collect::<String>().replace('T', " "),
-                    r.status,
-                    r.assets,
-                    r.added,
-                    r.changed,
-                    r.removed,
-                    r.gaps,
-                    if r.snapshot { "yes" } else { "" }
-                ));
-            }
-            Some(out)
+            Some(if args.json {
+                serde_json::to_string_pretty(&runs).unwrap_or_default()
+            } else {
+                crate::history::runs_table(&runs)
+            })
         }),
     };
     match result {

@@ -67,6 +67,48 @@ pub struct Timeline {
     pub events: Vec<Event>,
 }
 
+impl Timeline {
+    /// For people: the asset's lifetime, then one line per event.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "{}\n  first seen {}  last seen {}{}\n",
+            self.id,
+            self.first_seen,
+            self.last_seen,
+            self.removed_at.as_deref().map(|r| format!("  removed {r}")).unwrap_or_default()
+        );
+        for e in &self.events {
+            out.push_str(&format!("  {}  {:<10} run {}  {}\n", e.at, e.change, e.run_id, e.fields.join(", ")));
+        }
+        out
+    }
+}
+
+/// For people: one line per run, newest first.
+pub fn runs_table(runs: &[RunRow]) -> String {
+    let mut out = format!(
+        "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  snapshot\n",
+        "run", "finished (UTC)", "status", "assets", "added", "chg", "rm", "gaps"
+    );
+    for r in runs {
+        // `2026-01-01T10:00:00.000Z` → `2026-01-01 10:00:00`
+        let finished: String = r.finished_at.as_deref().unwrap_or_default().chars().take(19).collect();
+        out.push_str(&format!(
+            "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  {}\n",
+            r.id,
+            finished.replace('T', " "),
+            r.status,
+            r.assets,
+            r.added,
+            r.changed,
+            r.removed,
+            r.gaps,
+            if r.snapshot { "yes" } else { "" }
+        ));
+    }
+    out
+}
+
 impl History {
     pub fn open(path: &Path) -> anyhow::Result<History> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -400,6 +442,11 @@ mod tests {
         let a = h.timeline("a")?.expect("a");
         assert_eq!(a.events[1].fields, ["tags.owner"]);
         assert_eq!(h.runs(10)?.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["r3", "r2", "r1"]);
+        let table = runs_table(&h.runs(10)?);
+        assert_eq!(table.lines().count(), 4, "{table}");
+        assert!(table.lines().nth(2).is_some_and(|l| l.starts_with("r2 ") && l.contains("partial")), "{table}");
+        let text = t.to_text();
+        assert!(text.starts_with("b\n") && text.contains(" removed ") && text.contains("added"), "{text}");
         assert_eq!(h.baseline()?.assets.len(), 1);
         assert!(h.baseline()?.findings.is_empty(), "resolved once b was seen gone");
 
