@@ -142,6 +142,20 @@ impl Setup {
         aimscope_async(args(a), self.env.clone(), self.dir.path().to_owned()).await
     }
 
+    /// The resident agent, writing `inventory.json`; its log goes to a file (a pipe nobody
+    /// reads could fill and block it), which [`terminate`] returns.
+    fn spawn_agent(&self) -> (std::process::Child, std::path::PathBuf) {
+        let out = self.path("inventory.json");
+        let log = self.dir.path().join("agent.log");
+        let file = std::fs::File::create(&log).expect("agent log");
+        let child = command(&["agent", "--config", &self.config, "--out", &out], &self.env, self.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("start the agent");
+        (child, log)
+    }
+
     async fn agent_once(&self) -> Value {
         let out = self.path("inventory.json");
         let res = self.run(&["agent", "--once", "--config", &self.config, "--out", &out, "--metrics-listen", ""]).await;
@@ -181,6 +195,21 @@ impl Setup {
         assert!(out.status.success(), "not Prometheus text:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
         Some(serde_json::from_slice(&out.stdout).expect("parser output"))
     }
+}
+
+/// SIGTERM, then the exit status and stderr; the agent must stop within its grace period.
+fn terminate((mut child, log): (std::process::Child, std::path::PathBuf)) -> (std::process::ExitStatus, String) {
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "the agent did not stop within its grace period");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    (status, std::fs::read_to_string(log).unwrap_or_default())
 }
 
 fn http_get(port: u16, p: &str) -> Option<String> {
@@ -345,12 +374,7 @@ async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
     let estate: Estate =
         vec![("alpha-1", Some(vec![("m1", "team-a"), ("m2", "team-a")])), ("gamma-3", Some(vec![("g1", "team-g")]))];
     mount(&server, &estate, Duration::ZERO).await;
-    let out = s.path("inventory.json");
-    let mut child = command(&["agent", "--config", &s.config, "--out", &out], &s.env, s.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start the agent");
+    let child = s.spawn_agent();
 
     // First cycle done: the metrics say so, in Prometheus text the Prometheus parser accepts.
     let wait_for = |what: &str, f: &dyn Fn(&Samples) -> bool| {
@@ -397,21 +421,7 @@ async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
     assert_eq!(second.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&second.stderr).contains("another aimscope agent holds"));
 
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < deadline, "the agent did not stop within its grace period");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        use std::io::Read;
-        let _ = e.read_to_string(&mut stderr);
-    }
+    let (status, stderr) = tokio::task::block_in_place(|| terminate(child));
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("SIGTERM") && stderr.contains("abandoned"), "{stderr}");
 
@@ -535,12 +545,7 @@ async fn an_unreachable_webhook_is_spooled_and_delivered_at_shutdown() {
     let cfg = std::fs::read_to_string(&s.config).expect("config").replace("interval = \"1s\"", "interval = \"1h\"");
     std::fs::write(&s.config, cfg).expect("config");
     mount(&server, &vec![("alpha-1", Some(vec![("m1", "team-a")]))], Duration::ZERO).await;
-    let out = s.path("inventory.json");
-    let mut child = command(&["agent", "--config", &s.config, "--out", &out], &s.env, s.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start the agent");
+    let child = s.spawn_agent();
     let deadline = Instant::now() + Duration::from_secs(60);
     let m = loop {
         if let Some(m) = tokio::task::block_in_place(|| s.metrics())
@@ -556,14 +561,7 @@ async fn an_unreachable_webhook_is_spooled_and_delivered_at_shutdown() {
     // The receiver comes back; SIGTERM delivers the spool on the way out.
     hook.reset().await;
     Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(204)).mount(&hook).await;
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    let status = tokio::task::block_in_place(|| child.wait()).expect("wait");
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        use std::io::Read;
-        let _ = e.read_to_string(&mut stderr);
-    }
+    let (status, stderr) = tokio::task::block_in_place(|| terminate(child));
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("spool delivered"), "{stderr}");
     let kinds: BTreeSet<String> = hook
