@@ -144,7 +144,7 @@ impl Setup {
 
     /// The resident agent, writing `inventory.json`; its log goes to a file (a pipe nobody
     /// reads could fill and block it), which [`terminate`] returns.
-    fn spawn_agent(&self) -> (std::process::Child, std::path::PathBuf) {
+    fn spawn_agent(&self) -> Agent {
         let out = self.path("inventory.json");
         let log = self.dir.path().join("agent.log");
         let file = std::fs::File::create(&log).expect("agent log");
@@ -153,7 +153,7 @@ impl Setup {
             .stderr(file)
             .spawn()
             .expect("start the agent");
-        (child, log)
+        Agent { child, log }
     }
 
     async fn agent_once(&self) -> Value {
@@ -197,8 +197,25 @@ impl Setup {
     }
 }
 
-/// SIGTERM, then the exit status and stderr; the agent must stop within its grace period.
-fn terminate((mut child, log): (std::process::Child, std::path::PathBuf)) -> (std::process::ExitStatus, String) {
+/// A resident agent process; killed if a test fails before it is terminated.
+struct Agent {
+    child: std::process::Child,
+    log: std::path::PathBuf,
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// SIGTERM, then the exit status and log; the agent must stop within its grace period.
+fn terminate(agent: Agent) -> (std::process::ExitStatus, String) {
+    let mut agent = agent;
+    let child = &mut agent.child;
     let pid = child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -209,7 +226,7 @@ fn terminate((mut child, log): (std::process::Child, std::path::PathBuf)) -> (st
         assert!(Instant::now() < deadline, "the agent did not stop within its grace period");
         std::thread::sleep(Duration::from_millis(100));
     };
-    (status, std::fs::read_to_string(log).unwrap_or_default())
+    (status, std::fs::read_to_string(&agent.log).unwrap_or_default())
 }
 
 fn http_get(port: u16, p: &str) -> Option<String> {
