@@ -447,7 +447,8 @@ async fn sigterm_mid_scan_leaves_a_consistent_store_and_metrics_parse() {
     let runs = s.history(&[]).await;
     let runs = runs.as_array().expect("runs");
     assert_eq!(runs[0]["status"], "interrupted");
-    assert!(runs[1..].iter().all(|r| r["status"] == "completed"), "{runs:#?}");
+    // (A cycle that starts while the test swaps the stand-in's responses may be partial.)
+    assert!(runs[1..].iter().all(|r| r["status"] == "completed" || r["status"] == "partial"), "{runs:#?}");
     assert_eq!(
         runs.last().map(|r| &r["added"]),
         Some(&json!(5)),
