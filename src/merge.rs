@@ -1,24 +1,11 @@
 //! `aimscope merge`: partial inventories (shards of one scan, or scans of different clouds) into
-//! one document. Assets are folded by id (relations united), coverage by (cloud, account,
+//! one document. Assets are folded by id ([`Asset::merge`], as the runner folds collector output), coverage by (cloud, account,
 //! region, collector) keeping the worst outcome, and the analyses run again over the whole, so
 //! lineage and classification that cross shards come out as an unsharded scan would give them.
 
 use std::collections::BTreeMap;
 
-use aimscope_core::{Asset, Coverage, CoverageStatus, Inventory};
-
-/// How bad a coverage outcome is, for keeping the worst of duplicates.
-fn badness(s: CoverageStatus) -> u8 {
-    match s {
-        CoverageStatus::Complete => 0,
-        CoverageStatus::NotEnabled => 1,
-        CoverageStatus::Skipped => 2,
-        CoverageStatus::Throttled => 3,
-        CoverageStatus::TimedOut => 4,
-        CoverageStatus::Failed => 5,
-        CoverageStatus::Denied => 6,
-    }
-}
+use aimscope_core::{Asset, Coverage, Inventory};
 
 /// Merges the documents (analysis fields are left for the caller to recompute).
 pub fn merge(parts: Vec<Inventory>) -> anyhow::Result<Inventory> {
@@ -35,7 +22,8 @@ pub fn merge(parts: Vec<Inventory>) -> anyhow::Result<Inventory> {
     providers.dedup();
     let mut api_calls: BTreeMap<String, u64> = BTreeMap::new();
     let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
-    let mut coverage: BTreeMap<(String, Option<String>, Option<String>, String), Coverage> = BTreeMap::new();
+    let mut coverage: BTreeMap<(aimscope_core::Cloud, Option<String>, Option<String>, String), Coverage> =
+        BTreeMap::new();
     for p in parts {
         for (k, v) in p.run.api_calls {
             *api_calls.entry(k).or_default() += v;
@@ -45,20 +33,13 @@ pub fn merge(parts: Vec<Inventory>) -> anyhow::Result<Inventory> {
                 None => {
                     assets.insert(a.id.clone(), a);
                 }
-                Some(have) => {
-                    for r in a.relations {
-                        if !have.relations.contains(&r) {
-                            have.relations.push(r);
-                        }
-                    }
-                    have.relations.sort();
-                }
+                Some(have) => have.merge(a),
             }
         }
         for c in p.coverage {
-            let key = (c.cloud.to_string(), c.account.clone(), c.region.clone(), c.collector.clone());
+            let key = (c.cloud, c.account.clone(), c.region.clone(), c.collector.clone());
             match coverage.get(&key) {
-                Some(have) if badness(have.status) >= badness(c.status) => {}
+                Some(have) if have.status.gravity() >= c.status.gravity() => {}
                 _ => {
                     coverage.insert(key, c);
                 }

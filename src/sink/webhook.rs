@@ -229,6 +229,19 @@ impl WebhookSink {
         Ok(out)
     }
 
+    /// Spools `batches` as `{prefix}_{n}` (the stable `webhook-id`), then sends the spool; an
+    /// error says how many are left waiting.
+    async fn send_batches(&self, prefix: &str, batches: Vec<Vec<u8>>) -> anyhow::Result<()> {
+        for (i, b) in batches.iter().enumerate() {
+            self.spool.put(&format!("{prefix}_{:06}", i + 1), b)?;
+        }
+        let left = self.flush().await?;
+        if left > 0 {
+            bail!("{left} webhook batch(es) not delivered; kept in {} for the next run", self.spool.dir().display());
+        }
+        Ok(())
+    }
+
     /// Sends every spooled batch (older runs first). Returns how many remain undelivered.
     pub async fn flush(&self) -> anyhow::Result<usize> {
         let max_age = Duration::from_secs(self.cfg.spool_max_age_hours.saturating_mul(3600));
@@ -331,29 +344,15 @@ impl Sink for WebhookSink {
     }
 
     async fn write(&self, inv: &Inventory) -> anyhow::Result<()> {
-        let batches = Self::batches(inv, self.cfg.batch_bytes)?;
-        for (i, b) in batches.iter().enumerate() {
-            self.spool.put(&format!("msg_{}_{:06}", inv.run.id, i + 1), b)?;
-        }
-        let left = self.flush().await?;
-        if left > 0 {
-            bail!("{left} webhook batch(es) not delivered; kept in {} for the next run", self.spool.dir().display());
-        }
-        Ok(())
+        self.send_batches(&format!("msg_{}", inv.run.id), Self::batches(inv, self.cfg.batch_bytes)?).await
     }
 
     async fn write_delta(&self, d: &Delta, inv: &Inventory) -> anyhow::Result<()> {
         if d.is_empty() && d.unseen.is_empty() {
             return Ok(());
         }
-        for (i, b) in Self::delta_batches(d, inv, self.cfg.batch_bytes)?.iter().enumerate() {
-            self.spool.put(&format!("msg_{}_delta_{:06}", inv.run.id, i + 1), b)?;
-        }
-        let left = self.flush().await?;
-        if left > 0 {
-            bail!("{left} webhook batch(es) not delivered; kept in {} for the next run", self.spool.dir().display());
-        }
-        Ok(())
+        let batches = Self::delta_batches(d, inv, self.cfg.batch_bytes)?;
+        self.send_batches(&format!("msg_{}_delta", inv.run.id), batches).await
     }
 
     fn backlog(&self) -> u64 {

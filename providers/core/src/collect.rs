@@ -101,8 +101,8 @@ pub fn discovery_failure(
 }
 
 /// The coverage record of a batch of lookups in one account (enrichment: bucket tags, dataset
-/// labels, ...): complete when every lookup worked, else the worst failure (denied over failed
-/// over the rest), its message naming each lookup that failed.
+/// labels, ...): complete when every lookup worked, else the worst failure
+/// ([`CoverageStatus::gravity`]), its message naming each lookup that failed.
 pub fn lookup_coverage(
     cloud: Cloud,
     account: String,
@@ -112,15 +112,8 @@ pub fn lookup_coverage(
     started: std::time::Instant,
 ) -> Coverage {
     errors.sort_by(|a, b| a.message.cmp(&b.message));
-    let status = errors
-        .iter()
-        .map(|e| e.coverage_status())
-        .max_by_key(|s| match s {
-            CoverageStatus::Denied => 3,
-            CoverageStatus::Failed => 2,
-            _ => 1,
-        })
-        .unwrap_or(CoverageStatus::Complete);
+    let status =
+        errors.iter().map(|e| e.coverage_status()).max_by_key(|s| s.gravity()).unwrap_or(CoverageStatus::Complete);
     Coverage {
         cloud,
         account: Some(account),

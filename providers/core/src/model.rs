@@ -545,6 +545,22 @@ pub enum CoverageStatus {
 }
 
 impl CoverageStatus {
+    /// How much an outcome hides, for keeping the worst of several: complete < not enabled <
+    /// skipped < throttled < timed out < failed < denied.
+    pub fn gravity(self) -> u8 {
+        match self {
+            CoverageStatus::Complete => 0,
+            CoverageStatus::NotEnabled => 1,
+            CoverageStatus::Skipped => 2,
+            CoverageStatus::Throttled => 3,
+            CoverageStatus::TimedOut => 4,
+            CoverageStatus::Failed => 5,
+            CoverageStatus::Denied => 6,
+        }
+    }
+}
+
+impl CoverageStatus {
     /// True when the scope was fully seen (so an empty result really means "nothing there").
     pub fn is_complete(self) -> bool {
         matches!(self, CoverageStatus::Complete | CoverageStatus::NotEnabled)
