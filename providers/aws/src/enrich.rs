@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, RelationKind, Service};
+use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, Lookup, RelationKind, Service, fold_lookups};
 use aws_config::SdkConfig;
 use futures::StreamExt;
 
@@ -80,28 +80,11 @@ async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cove
         .collect()
         .await;
 
-    let mut found = Vec::new();
-    let mut per_account: BTreeMap<String, (u64, Vec<CollectError>)> = BTreeMap::new();
-    for (account, bucket, r) in results {
-        let entry = per_account.entry(account).or_default();
-        match r {
-            Ok(a) => {
-                entry.0 += 1;
-                found.push(a);
-            }
-            Err(mut e) => {
-                e.message = format!("{bucket}: {}", e.message);
-                entry.1.push(e);
-            }
-        }
-    }
-    let coverage = per_account
+    let lookups = results
         .into_iter()
-        .map(|(account, (ok, errors))| {
-            aimscope_core::lookup_coverage(Cloud::Aws, account, "s3.bucket_tags", ok, errors, started)
-        })
+        .map(|(account, target, result)| Lookup { account, collector: "s3.bucket_tags", target, result })
         .collect();
-    (found, coverage)
+    fold_lookups(Cloud::Aws, lookups, started)
 }
 
 fn s3_client(p: &AwsProvider, sdk: &SdkConfig, region: Option<String>) -> aws_sdk_s3::Client {

@@ -100,30 +100,54 @@ pub fn discovery_failure(
     }
 }
 
-/// The coverage record of a batch of lookups in one account (enrichment: bucket tags, dataset
-/// labels, ...): complete when every lookup worked, else the worst failure
-/// ([`CoverageStatus::gravity`]), its message naming each lookup that failed.
-pub fn lookup_coverage(
-    cloud: Cloud,
-    account: String,
-    collector: &str,
-    found: u64,
-    mut errors: Vec<CollectError>,
-    started: std::time::Instant,
-) -> Coverage {
-    errors.sort_by(|a, b| a.message.cmp(&b.message));
-    let status =
-        errors.iter().map(|e| e.coverage_status()).max_by_key(|s| s.gravity()).unwrap_or(CoverageStatus::Complete);
-    Coverage {
-        cloud,
-        account: Some(account),
-        region: None,
-        collector: collector.to_owned(),
-        status,
-        assets: found,
-        error: (!errors.is_empty()).then(|| errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
-        duration_ms: started.elapsed().as_millis() as u64,
+/// One enrichment lookup (a bucket's tags, a dataset's labels, ...): the account it is charged
+/// to, the coverage collector it belongs to, what was looked up, and the outcome.
+#[derive(Debug)]
+pub struct Lookup {
+    pub account: String,
+    pub collector: &'static str,
+    pub target: String,
+    pub result: Result<Asset, CollectError>,
+}
+
+/// The assets found (by id) and one coverage record per (account, collector): complete when
+/// every lookup worked, else the worst failure ([`CoverageStatus::gravity`]), its message naming
+/// each lookup that failed.
+pub fn fold_lookups(cloud: Cloud, lookups: Vec<Lookup>, started: std::time::Instant) -> (Vec<Asset>, Vec<Coverage>) {
+    let mut found = Vec::new();
+    let mut per_scope: std::collections::BTreeMap<(String, &'static str), (u64, Vec<String>, CoverageStatus)> =
+        Default::default();
+    for l in lookups {
+        let entry = per_scope.entry((l.account, l.collector)).or_insert((0, Vec::new(), CoverageStatus::Complete));
+        match l.result {
+            Ok(a) => {
+                entry.0 += 1;
+                found.push(a);
+            }
+            Err(e) => {
+                entry.1.push(format!("{}: {}", l.target, e.message));
+                entry.2 = entry.2.max_by_gravity(e.coverage_status());
+            }
+        }
     }
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    let coverage = per_scope
+        .into_iter()
+        .map(|((account, collector), (ok, mut errors, status))| {
+            errors.sort();
+            Coverage {
+                cloud,
+                account: Some(account),
+                region: None,
+                collector: collector.to_owned(),
+                status,
+                assets: ok,
+                error: (!errors.is_empty()).then(|| errors.join("; ")),
+                duration_ms: started.elapsed().as_millis() as u64,
+            }
+        })
+        .collect();
+    (found, coverage)
 }
 
 /// Provider-specific context for one scope (clients bound to the scope's credentials and

@@ -8,8 +8,8 @@ pub mod model;
 pub mod shard;
 
 pub use collect::{
-    AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Provider, ProviderError, Scope, ScopeContext,
-    Task, bind_all, discovery_failure, lookup_coverage,
+    AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Lookup, Provider, ProviderError, Scope,
+    ScopeContext, Task, bind_all, discovery_failure, fold_lookups,
 };
 pub use model::*;
 pub use shard::{Selection, Shard};

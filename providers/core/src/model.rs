@@ -558,6 +558,11 @@ impl CoverageStatus {
             CoverageStatus::Denied => 6,
         }
     }
+
+    /// The graver of two outcomes.
+    pub fn max_by_gravity(self, other: CoverageStatus) -> CoverageStatus {
+        if other.gravity() > self.gravity() { other } else { self }
+    }
 }
 
 impl CoverageStatus {

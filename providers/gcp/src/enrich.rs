@@ -8,20 +8,21 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Coverage, ErrorKind, RelationKind, Service};
+use aimscope_core::{
+    Asset, AssetKind, Cloud, CollectError, Coverage, ErrorKind, Lookup, RelationKind, Service, fold_lookups,
+};
 use futures::StreamExt;
 use google_cloud_auth::credentials::Credentials;
 use google_cloud_gax::retry_policy::RetryPolicyExt;
 use serde::Deserialize;
 
+use crate::collectors::common::{BQ_PREFIX, GCS_PREFIX};
 use crate::config::GcpConfig;
 use crate::error::{Transient, gcp_err};
 use crate::rest::Rest;
 
 /// Lookups in flight at once.
 const CONCURRENCY: usize = 8;
-const GCS_PREFIX: &str = "//storage.googleapis.com/projects/_/buckets/";
-const BQ_PREFIX: &str = "//bigquery.googleapis.com/projects/";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Target {
@@ -37,6 +38,14 @@ impl Target {
             Some(Target::BigQueryDataset)
         } else {
             None
+        }
+    }
+
+    /// The IAM permission the lookup needs.
+    fn permission(self) -> &'static str {
+        match self {
+            Target::Bucket => "storage.buckets.get",
+            Target::BigQueryDataset => "bigquery.datasets.get",
         }
     }
 
@@ -110,12 +119,8 @@ async fn data_labels(
         bq = bq.with_endpoint(ep.clone());
     }
     let bq = bq.build().await;
-    for id in wanted.keys() {
-        match Target::of(id) {
-            Some(Target::Bucket) => record("storage.buckets.get"),
-            Some(Target::BigQueryDataset) => record("bigquery.datasets.get"),
-            None => {}
-        }
+    for t in wanted.keys().filter_map(|id| Target::of(id)) {
+        record(t.permission());
     }
     let results: Vec<(Target, String, String, Result<Asset, CollectError>)> = futures::stream::iter(wanted)
         .map(|(id, project)| {
@@ -139,29 +144,11 @@ async fn data_labels(
         .collect()
         .await;
 
-    let mut found = Vec::new();
-    let mut per_scope: BTreeMap<(String, Target), (u64, Vec<CollectError>)> = BTreeMap::new();
-    for (target, project, id, r) in results {
-        let entry = per_scope.entry((project, target)).or_default();
-        match r {
-            Ok(a) => {
-                entry.0 += 1;
-                found.push(a);
-            }
-            Err(mut e) => {
-                e.message = format!("{id}: {}", e.message);
-                entry.1.push(e);
-            }
-        }
-    }
-    found.sort_by(|a, b| a.id.cmp(&b.id));
-    let coverage = per_scope
+    let lookups = results
         .into_iter()
-        .map(|((project, target), (ok, errors))| {
-            aimscope_core::lookup_coverage(Cloud::Gcp, project, target.collector(), ok, errors, started)
-        })
+        .map(|(t, account, target, result)| Lookup { account, collector: t.collector(), target, result })
         .collect();
-    (found, coverage)
+    fold_lookups(Cloud::Gcp, lookups, started)
 }
 
 /// The fields of a Cloud Storage bucket resource (JSON API v1) that matter here.
@@ -211,7 +198,7 @@ async fn dataset(
         .set_dataset_id(ds)
         .send()
         .await
-        .map_err(|e| gcp_err("bigquery.datasets.get", e))?;
+        .map_err(|e| gcp_err(Target::BigQueryDataset.permission(), e))?;
     let created = chrono::DateTime::from_timestamp_millis(d.creation_time).filter(|_| d.creation_time > 0);
     let mut a = Asset::new(
         id,

@@ -37,17 +37,21 @@ pub fn project_asset(
     a
 }
 
+/// Id prefixes of the data assets lineage points at (looked up by enrichment).
+pub(crate) const GCS_PREFIX: &str = "//storage.googleapis.com/projects/_/buckets/";
+pub(crate) const BQ_PREFIX: &str = "//bigquery.googleapis.com/projects/";
+
 /// The bucket resource name of a `gs://bucket/...` URI (`//storage.googleapis.com/projects/_/buckets/{bucket}`).
 pub fn gcs_bucket(uri: &str) -> Option<String> {
     let bucket = uri.strip_prefix("gs://")?.split('/').next().filter(|b| !b.is_empty())?;
-    Some(format!("//storage.googleapis.com/projects/_/buckets/{bucket}"))
+    Some(format!("{GCS_PREFIX}{bucket}"))
 }
 
 /// `bq://project.dataset.table` → the BigQuery dataset's resource name.
 pub fn bq_dataset(uri: &str) -> Option<String> {
     let mut parts = uri.strip_prefix("bq://")?.split('.');
     let (project, dataset) = (parts.next()?, parts.next()?);
-    Some(format!("//bigquery.googleapis.com/projects/{project}/datasets/{dataset}"))
+    Some(format!("{BQ_PREFIX}{project}/datasets/{dataset}"))
 }
 
 /// A data reference (GCS or BigQuery) as a relation target.

@@ -4,7 +4,7 @@ use aimscope_core::Collector;
 
 use crate::scope::GcpScope;
 
-mod common;
+pub(crate) mod common;
 mod functions_functions;
 mod run_services;
 mod secretmanager_secrets;
