@@ -28,14 +28,7 @@ pub fn merge(parts: Vec<Inventory>) -> anyhow::Result<Inventory> {
         for (k, v) in p.run.api_calls {
             *api_calls.entry(k).or_default() += v;
         }
-        for a in p.assets {
-            match assets.get_mut(&a.id) {
-                None => {
-                    assets.insert(a.id.clone(), a);
-                }
-                Some(have) => have.merge(a),
-            }
-        }
+        crate::runner::merge_into(&mut assets, p.assets);
         for c in p.coverage {
             let key = (c.cloud, c.account.clone(), c.region.clone(), c.collector.clone());
             match coverage.get(&key) {

@@ -149,7 +149,8 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
     Collected { assets: assets.into_values().collect(), coverage }
 }
 
-fn merge_into(assets: &mut BTreeMap<String, Asset>, found: Vec<Asset>) {
+/// Folds assets into the map by id ([`Asset::merge`] joins two sightings of one asset).
+pub(crate) fn merge_into(assets: &mut BTreeMap<String, Asset>, found: Vec<Asset>) {
     for a in found {
         match assets.get_mut(&a.id) {
             Some(existing) => existing.merge(a),

@@ -592,3 +592,19 @@ async fn an_unreachable_webhook_is_spooled_and_delivered_at_shutdown() {
         .collect();
     assert_eq!(kinds, BTreeSet::from(["aimscope.inventory.batch".to_owned(), "aimscope.inventory.delta".to_owned()]));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn once_runs_at_once_even_on_a_cron_schedule() {
+    let server = MockServer::start().await;
+    let s = Setup::new(&server, &["alpha-1"]);
+    // A schedule whose next time is months away, and no scan at start-up configured.
+    let cfg = std::fs::read_to_string(&s.config)
+        .expect("config")
+        .replace("interval = \"1s\"", "cron = \"0 0 1 1 *\"\nrun_on_start = false");
+    std::fs::write(&s.config, cfg).expect("config");
+    mount(&server, &vec![("alpha-1", Some(vec![("m1", "team-a")]))], Duration::ZERO).await;
+    let started = Instant::now();
+    let d = s.agent_once().await;
+    assert_eq!(ids(&d, "added"), set(&[model_id("alpha-1", "m1")]));
+    assert!(started.elapsed() < Duration::from_secs(60), "--once waited for the schedule");
+}

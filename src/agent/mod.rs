@@ -174,14 +174,15 @@ pub async fn run(args: AgentArgs) -> Exit {
     let mut cycles = 0u64;
     loop {
         let now = Utc::now();
-        let mut at = schedule.next(last_start, now);
-        if last_start.is_none() && !cfg.run_on_start {
-            at = schedule.next(Some(now), now);
-        }
-        // The first run on start is not delayed; every later one is spread by jitter.
-        if last_start.is_some() || !cfg.run_on_start {
-            at += chrono::Duration::from_std(schedule::jitter(cfg.jitter.0)).unwrap_or_default();
-        }
+        // The first scan runs at once when asked to (run_on_start, --once); every other start
+        // follows the schedule, spread by jitter.
+        let at = match last_start {
+            None if cfg.run_on_start => now,
+            last => {
+                schedule.next(last.unwrap_or(now), now)
+                    + chrono::Duration::from_std(schedule::jitter(cfg.jitter.0)).unwrap_or_default()
+            }
+        };
         let wait = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
         if !wait.is_zero() {
             tracing::info!(next = %at.to_rfc3339(), "next scan");

@@ -53,14 +53,11 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// The next start after a scan that started at `last` (None: none yet), as of `now`.
-    /// An interval that has already passed (a scan longer than the interval) starts at once.
-    pub fn next(&self, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> DateTime<Utc> {
+    /// The next start after a scan (or the agent) that started at `last`, as of `now`. An
+    /// interval that has already passed (a scan longer than the interval) starts at once.
+    pub fn next(&self, last: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
         match self {
-            Schedule::Every(d) => match last {
-                None => now,
-                Some(l) => (l + chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::MAX)).max(now),
-            },
+            Schedule::Every(d) => (last + chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::MAX)).max(now),
             Schedule::Cron(c) => c.find_next_occurrence(&now, false).unwrap_or(now + chrono::Duration::days(1)),
         }
     }
@@ -98,11 +95,10 @@ mod tests {
     fn interval_and_cron() {
         let t = |s: &str| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).expect("time");
         let every = Schedule::Every(Duration::from_secs(3600));
-        assert_eq!(every.next(None, t("2026-01-01T00:00:00Z")), t("2026-01-01T00:00:00Z"));
-        assert_eq!(every.next(Some(t("2026-01-01T00:00:00Z")), t("2026-01-01T00:10:00Z")), t("2026-01-01T01:00:00Z"));
-        assert_eq!(every.next(Some(t("2026-01-01T00:00:00Z")), t("2026-01-01T02:10:00Z")), t("2026-01-01T02:10:00Z"));
+        assert_eq!(every.next(t("2026-01-01T00:00:00Z"), t("2026-01-01T00:10:00Z")), t("2026-01-01T01:00:00Z"));
+        assert_eq!(every.next(t("2026-01-01T00:00:00Z"), t("2026-01-01T02:10:00Z")), t("2026-01-01T02:10:00Z"));
         let cron = Schedule::Cron(Box::new("0 */6 * * *".parse().expect("cron")));
-        assert_eq!(cron.next(None, t("2026-01-01T07:30:00Z")), t("2026-01-01T12:00:00Z"));
+        assert_eq!(cron.next(t("2026-01-01T07:00:00Z"), t("2026-01-01T07:30:00Z")), t("2026-01-01T12:00:00Z"));
         assert!(jitter(Duration::from_secs(10)) <= Duration::from_secs(10));
         assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
     }
