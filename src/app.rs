@@ -285,13 +285,19 @@ async fn scan(args: ScanArgs) -> Exit {
     }
     let bar = crate::progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
     let (inv, _) = collect(&prepared, uuid::Uuid::new_v4().to_string(), &bar).await;
+    // Every sink gets the inventory: one that fails (a CMDB rejecting, a receiver down) must
+    // not keep the others from writing. Each failure is reported; any failure exits 1.
+    let mut failed = 0;
     for s in &prepared.sinks {
         if let Err(e) = s.write(&inv).await {
             eprintln!("error: writing to {} failed: {e:#}", s.describe());
-            return Exit::Runtime;
+            failed += 1;
         }
     }
     summarize(&inv);
+    if failed > 0 {
+        return Exit::Runtime;
+    }
     exit_code(&inv, args.fail_on)
 }
 
@@ -432,8 +438,10 @@ pub fn exit_code(inv: &Inventory, fail_on: Option<Severity>) -> Exit {
 
 fn summarize(inv: &Inventory) {
     let gaps: Vec<&Coverage> = inv.gaps().collect();
+    let partial_assets = inv.assets.iter().filter(|a| a.is_partial()).count();
     tracing::info!(
         assets = inv.assets.len(),
+        partial_assets,
         findings = inv.findings.len(),
         coverage_records = inv.coverage.len(),
         gaps = gaps.len(),
@@ -445,9 +453,12 @@ fn summarize(inv: &Inventory) {
             (Some(a), None) => format!("{}:{a}", g.cloud),
             _ => g.cloud.to_string(),
         };
-        let status =
-            serde_json::to_value(g.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        eprintln!("not seen: {scope} {} ({status}): {}", g.collector, g.error.as_deref().unwrap_or(""));
+        // A partial scope was listed in full: its assets are there, some details are not.
+        let what = if g.status == CoverageStatus::Partial { "incomplete" } else { "not seen" };
+        eprintln!("{what}: {scope} {} ({}): {}", g.collector, g.status.as_str(), g.error.as_deref().unwrap_or(""));
+    }
+    if partial_assets > 0 {
+        eprintln!("{partial_assets} listed asset(s) have incomplete details (details.status = partial)");
     }
 }
 

@@ -157,7 +157,18 @@ impl Config {
         for (key, value) in &overrides {
             apply_override(&mut doc, key, value).map_err(invalid)?;
         }
-        let cfg: Config = doc.try_into().map_err(|e: toml::de::Error| invalid(e.to_string()))?;
+        // A bad override is named by its variable; its value (possibly a secret) is not shown.
+        let hide = |mut msg: String| {
+            for (key, value) in &overrides {
+                for v in [value.as_str(), value.trim_matches(['"', '\''])] {
+                    if v.len() >= 3 && msg.contains(v) {
+                        msg = msg.replace(v, &format!("<value of {key}>"));
+                    }
+                }
+            }
+            msg
+        };
+        let cfg: Config = doc.try_into().map_err(|e: toml::de::Error| invalid(hide(e.to_string())))?;
         cfg.validate().map_err(invalid)?;
         Ok(cfg)
     }

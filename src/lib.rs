@@ -16,5 +16,6 @@ pub mod metrics;
 pub mod policy;
 pub mod progress;
 pub mod providers;
+pub mod redact;
 pub mod runner;
 pub mod sink;

@@ -161,6 +161,18 @@ pub(crate) fn merge_into(assets: &mut BTreeMap<String, Asset>, found: Vec<Asset>
     }
 }
 
+/// `2 of the listed assets have incomplete details: bedrock:GetAgent denied (2)`.
+fn partial_summary(partial: &[&Asset]) -> String {
+    let mut calls: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    for a in partial {
+        for c in a.details.iter().flat_map(|d| &d.failed_calls) {
+            *calls.entry((c.operation.as_str(), c.error.as_str())).or_default() += 1;
+        }
+    }
+    let calls: Vec<String> = calls.into_iter().map(|((op, why), n)| format!("{op} {why} ({n})")).collect();
+    format!("{} listed asset(s) with incomplete details: {}", partial.len(), calls.join(", "))
+}
+
 async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) {
     let started = Instant::now();
     let scope = task.scope().clone();
@@ -204,7 +216,14 @@ async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) 
             cov.status = e.coverage_status();
             cov.error = Some(e.message);
         }
-        Ok(Ok(None)) => {}
+        Ok(Ok(None)) => {
+            // Listed in full, but some listed assets miss details: say which calls failed.
+            let partial: Vec<&Asset> = found.iter().filter(|a| a.is_partial()).collect();
+            if !partial.is_empty() {
+                cov.status = CoverageStatus::Partial;
+                cov.error = Some(partial_summary(&partial));
+            }
+        }
     }
     if let Some(err) = &cov.error {
         tracing::warn!(scope = %scope, collector = %cov.collector, status = ?cov.status, "{err}");

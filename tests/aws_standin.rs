@@ -449,3 +449,206 @@ max_attempts = 3
     }));
     assert_valid_inventory(&doc, dir.path());
 }
+
+/// A listed resource is always in the inventory: detail calls that fail after a successful
+/// List (denied by a permission boundary, throttled past retries, gone, malformed) keep the
+/// asset with what the List gave, say which call failed, and make the scope `partial`.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_detail_calls_keep_the_listed_assets() {
+    let s = MockServer::start().await;
+    let denied = || {
+        aws_error(403, "AccessDeniedException", "User is not authorized to perform this action (permissions boundary)")
+    };
+    Mock::given(method("POST"))
+        .and(body_string_contains("Action=GetCallerIdentity"))
+        .respond_with(xml(
+            200,
+            &format!(
+                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+                 <Arn>arn:aws:iam::{ACCT}:user/auditor</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>{ACCT}</Account>\
+                 </GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>\
+                 </ResponseMetadata></GetCallerIdentityResponse>"
+            ),
+        ))
+        .mount(&s)
+        .await;
+    // Four agents listed (a page of one, then three); each GetAgent fails differently.
+    Mock::given(method("POST"))
+        .and(route("/agents/"))
+        .and(body_string_contains("page-2"))
+        .respond_with(ok(json!({"agentSummaries": [
+            {"agentId": "AGENTTHROT", "agentName": "throttled", "agentStatus": "PREPARED", "updatedAt": "2026-10-02T00:00:00Z"},
+            {"agentId": "AGENTGONE0", "agentName": "gone", "agentStatus": "DELETING", "updatedAt": "2026-10-02T00:00:00Z"},
+            {"agentId": "AGENTBAD00", "agentName": "malformed", "agentStatus": "PREPARED", "updatedAt": "2026-10-02T00:00:00Z"}]})))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    post(
+        &s,
+        "/agents/",
+        ok(json!({"nextToken": "page-2", "agentSummaries": [
+            {"agentId": "AGENTDENY0", "agentName": "denied", "agentStatus": "PREPARED", "updatedAt": "2026-10-02T00:00:00Z"}]})),
+    )
+    .await;
+    get(&s, "/agents/AGENTDENY0/", denied()).await;
+    get(&s, "/agents/AGENTTHROT/", aws_error(429, "ThrottlingException", "Rate exceeded")).await;
+    get(&s, "/agents/AGENTGONE0/", aws_error(404, "ResourceNotFoundException", "Agent not found")).await;
+    get(
+        &s,
+        "/agents/AGENTBAD00/",
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/json")
+            .set_body_string("{\"agent\": {\"agentId\": "),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path_regex(r"^/agents/[A-Z0-9]+/agentversions/DRAFT/(knowledgebases|actiongroups)/?$"))
+        .respond_with(ok(json!({})))
+        .mount(&s)
+        .await;
+    // A knowledge base whose GetKnowledgeBase is denied; its data sources still list.
+    post(
+        &s,
+        "/knowledgebases/",
+        ok(json!({"knowledgeBaseSummaries": [{
+            "knowledgeBaseId": "KBDENIED01", "name": "hr-docs", "status": "ACTIVE", "updatedAt": "2026-10-02T00:00:00Z"}]})),
+    )
+    .await;
+    get(&s, "/knowledgebases/KBDENIED01", denied()).await;
+    post(&s, "/knowledgebases/KBDENIED01/datasources/", ok(json!({"dataSourceSummaries": []}))).await;
+    Mock::given(method("GET"))
+        .and(path_regex(r"^/tags/.+"))
+        .respond_with(ok(json!({"tags": {"owner": "hr"}})))
+        .mount(&s)
+        .await;
+    // SageMaker: an endpoint whose DescribeEndpoint is denied, a training job whose describe is
+    // throttled past the retry budget and whose ListTags is denied.
+    let sm_arn = |rest: &str| format!("arn:aws:sagemaker:{R}:{ACCT}:{rest}");
+    sagemaker(
+        &s,
+        "ListEndpoints",
+        ok(json!({"Endpoints": [{"EndpointName": "Claims-Prod", "EndpointArn": sm_arn("endpoint/claims-prod"),
+            "CreationTime": 1764000000.0, "LastModifiedTime": 1764000000.0, "EndpointStatus": "InService"}]})),
+    )
+    .await;
+    sagemaker(&s, "DescribeEndpoint", aws_error(400, "AccessDeniedException", "not authorized")).await;
+    sagemaker(
+        &s,
+        "ListTrainingJobs",
+        ok(json!({"TrainingJobSummaries": [{"TrainingJobName": "claims-train", "TrainingJobArn": sm_arn("training-job/claims-train"),
+            "CreationTime": 1764000000.0, "TrainingJobStatus": "Completed"}]})),
+    )
+    .await;
+    sagemaker(&s, "DescribeTrainingJob", aws_error(400, "ThrottlingException", "Rate exceeded")).await;
+    Mock::given(method("POST"))
+        .and(header("x-amz-target", "SageMaker.ListTags"))
+        .and(body_string_contains("training-job"))
+        .respond_with(aws_error(400, "AccessDeniedException", "not authorized"))
+        .with_priority(1)
+        .mount(&s)
+        .await;
+    sagemaker(&s, "ListTags", ok(json!({"Tags": [{"Key": "owner", "Value": "claims-ml"}]}))).await;
+
+    let dir = workdir();
+    let only = ["bedrock.agents", "bedrock.knowledge_bases", "sagemaker.endpoints", "sagemaker.training_jobs"];
+    let all = [
+        "bedrock.custom_models",
+        "bedrock.customization_jobs",
+        "bedrock.guardrails",
+        "bedrock.imported_models",
+        "bedrock.inference_profiles",
+        "bedrock.invocation_logging",
+        "bedrock.provisioned_throughput",
+        "ecr.repositories",
+        "ecs.task_definitions",
+        "lambda.functions",
+        "sagemaker.domains",
+        "sagemaker.endpoint_configs",
+        "sagemaker.feature_groups",
+        "sagemaker.inference_components",
+        "sagemaker.model_packages",
+        "sagemaker.models",
+        "sagemaker.notebook_instances",
+        "sagemaker.pipelines",
+        "sagemaker.processing_jobs",
+        "sagemaker.transform_jobs",
+        "secretsmanager.secrets",
+        "ssm.parameters",
+    ];
+    let disabled: Vec<String> = all.iter().filter(|c| !only.contains(c)).map(|c| format!("\"{c}\"")).collect();
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[scan]\ndisabled_collectors = [{}]\n[aws]\nregions = [\"{R}\"]\nmax_attempts = 2\n",
+            disabled.join(", ")
+        ),
+    );
+    let out = dir.path().join("inv.json");
+    let env = vec![
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned()),
+        ("AWS_REGION", R.to_owned()),
+        ("AWS_ENDPOINT_URL", s.uri()),
+    ];
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
+    let res =
+        aimscope_async(args(&["scan", "--provider", "aws", "--config", &c, "--out", &o]), env, dir.path().to_owned())
+            .await;
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    assert_eq!(res.status.code(), Some(4), "partial is a gap: {stderr}");
+    let doc = read_json(&out);
+    let failed = |id: &str| -> Vec<(String, String)> {
+        let a = asset(&doc, id);
+        assert_eq!(a["details"]["status"], "partial", "{a}");
+        a["details"]["failed_calls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| (c["operation"].as_str().unwrap_or("").to_owned(), c["error"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    };
+    let agent = |id: &str| format!("arn:aws:bedrock:{R}:{ACCT}:agent/{id}");
+    let pair = |op: &str, why: &str| (op.to_owned(), why.to_owned());
+    assert_eq!(failed(&agent("AGENTDENY0")), vec![pair("bedrock:GetAgent", "denied")]);
+    assert_eq!(failed(&agent("AGENTTHROT")), vec![pair("bedrock:GetAgent", "throttled")]);
+    assert_eq!(failed(&agent("AGENTGONE0")), vec![pair("bedrock:GetAgent", "not_found")]);
+    assert_eq!(failed(&agent("AGENTBAD00")), vec![pair("bedrock:GetAgent", "malformed")]);
+    // What the List gave is kept: name, status, and the tags (a separate call that worked).
+    let denied_agent = asset(&doc, &agent("AGENTDENY0"));
+    assert_eq!((denied_agent["name"].as_str(), denied_agent["status"].as_str()), (Some("denied"), Some("active")));
+    assert_eq!(denied_agent["tags"]["owner"], "hr");
+    let kb = format!("arn:aws:bedrock:{R}:{ACCT}:knowledge-base/KBDENIED01");
+    assert_eq!(failed(&kb), vec![pair("bedrock:GetKnowledgeBase", "denied")]);
+    assert_eq!(failed(&sm_arn("endpoint/claims-prod")), vec![pair("sagemaker:DescribeEndpoint", "denied")]);
+    assert_eq!(asset(&doc, &sm_arn("endpoint/claims-prod"))["tags"]["owner"], "claims-ml");
+    assert_eq!(
+        failed(&sm_arn("training-job/claims-train")),
+        vec![pair("sagemaker:DescribeTrainingJob", "throttled"), pair("sagemaker:ListTags", "denied")]
+    );
+    // Coverage says "listed, details incomplete" for exactly these four, naming the calls.
+    let coverage = doc["coverage"].as_array().cloned().unwrap_or_default();
+    let gaps: Vec<(String, String)> = coverage
+        .iter()
+        .filter(|c| c["status"] != "complete" && c["status"] != "not_enabled")
+        .map(|c| (c["collector"].as_str().unwrap_or("").to_owned(), c["status"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    let mut want: Vec<(String, String)> = only.iter().map(|c| pair(c, "partial")).collect();
+    want.sort();
+    let mut gaps_sorted = gaps.clone();
+    gaps_sorted.sort();
+    assert_eq!(gaps_sorted, want, "{coverage:#?}");
+    let agents_cov = coverage.iter().find(|c| c["collector"] == "bedrock.agents").cloned().unwrap_or_default();
+    assert_eq!(agents_cov["assets"], 4);
+    let msg = agents_cov["error"].as_str().unwrap_or_default();
+    assert!(
+        msg.starts_with("4 listed asset(s) with incomplete details:") && msg.contains("bedrock:GetAgent denied (1)"),
+        "{msg}"
+    );
+    assert_eq!(doc["run"]["complete"], false);
+    assert!(stderr.contains("partial"), "the summary names the partial scope: {stderr}");
+    // The throttled call was retried up to max_attempts before giving up.
+    let reqs = s.received_requests().await.unwrap_or_default();
+    assert_eq!(reqs.iter().filter(|r| r.url.path().trim_end_matches('/') == "/agents/AGENTTHROT").count(), 2);
+    assert_valid_inventory(&doc, dir.path());
+}

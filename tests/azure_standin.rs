@@ -99,10 +99,38 @@ async fn azure_scan_across_subscriptions_with_lineage_and_coverage() {
         "endpoint claims-online ← deployment blue ← model claims-model:3 ← training job claims-train-job ← dataset claims-data:1 \
          ← datastore claimsstore ← bucket claimspiistore [restricted]"
     );
+    // The model was registered from the job's output URI (`azureml://jobs/…/outputs/…`).
+    let model = asset(&doc, &model_id);
+    assert_eq!(model["effective_classification"]["level"], "restricted");
+    let produced: Vec<_> =
+        model["relations"].as_array().into_iter().flatten().filter(|r| r["kind"] == "produced_by").collect();
+    assert_eq!(produced.len(), 1, "one produced_by edge whichever form named the job: {produced:?}");
     let tune = asset(&doc, &format!("{ws}/jobs/llama-tune"));
     assert_eq!(tune["kind"], "customization_job");
+    // Microsoft's public registry is outside the tenant: kept as named, and dangling.
     assert!(has_relation(tune, "fine_tuned_from", "azureml://registries/azureml-meta/models/llama-2-7b/versions/11"));
     assert!(has_relation(tune, "trained_on", &store_id));
+    // A plain blob URL resolves to the storage account itself.
+    assert!(has_relation(tune, "trained_on", &sa_id));
+    // Typed inputs: an evaluation job uses the model (not trained on it), reads the latest data
+    // version, and a literal is nothing.
+    let eval = asset(&doc, &format!("{ws}/jobs/claims-eval-job"));
+    assert!(has_relation(eval, "uses", &model_id));
+    assert!(has_relation(eval, "trained_on", &data_id), "azureml:claims-data@latest → version 1");
+    let eval_edges = eval["relations"].as_array().cloned().unwrap_or_default();
+    assert_eq!(eval_edges.iter().filter(|r| r["kind"] != "part_of").count(), 2, "{eval_edges:?}");
+    // No lineage edge into the estate dangles: what remains are Microsoft's public model
+    // registries (outside the tenant) and vaults, which are not inventoried themselves.
+    let dangling = doc["dangling_references"].as_array().cloned().unwrap_or_default();
+    let lineage: Vec<&str> = dangling
+        .iter()
+        .filter(|d| d["kind"] != "part_of")
+        .filter_map(|d| d["target"].as_str())
+        .filter(|t| {
+            !t.starts_with("azureml://registries/azureml-meta/") && !t.starts_with("azureml://registries/azure-openai/")
+        })
+        .collect();
+    assert!(lineage.is_empty(), "{dangling:#?}");
 
     // Azure OpenAI deployments and account posture.
     let acct =

@@ -81,6 +81,10 @@ async fn cyclonedx_ml_bom_of_a_multi_cloud_scan_validates() {
     let model = find(&|c| c["type"] == "machine-learning-model" && c["name"] == "claims-v3").expect("aws model");
     let datasets = model["modelCard"]["modelParameters"]["datasets"].as_array().expect("datasets");
     assert!(datasets.iter().any(|d| d["ref"] == "arn:aws:s3:::claims-pii"), "{model}");
+    // Training data only (the job's two input channels), not the bucket the model's artifacts
+    // are stored in (claims-models).
+    let refs: std::collections::BTreeSet<&str> = datasets.iter().filter_map(|d| d["ref"].as_str()).collect();
+    assert_eq!(refs, ["arn:aws:s3:::claims-pii", "arn:aws:s3:::untagged-raw"].into_iter().collect(), "{datasets:?}");
     let bucket = find(&|c| c["bom-ref"] == "arn:aws:s3:::claims-pii").expect("bucket");
     assert_eq!(bucket["type"], "data");
     assert_eq!(bucket["data"][0]["classification"], "restricted");

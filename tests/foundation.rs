@@ -212,3 +212,30 @@ fn config_init_writes_a_valid_example_and_usage_errors_exit_2() {
     let res = aimscope(&["scan", "--fail-on", "severe"], &[], dir.path());
     assert_eq!(res.status.code(), Some(2));
 }
+
+/// No configuration value may crash the binary (exit 101): hostile durations, sizes and counts
+/// are config errors (exit 3) that name the key.
+#[test]
+fn hostile_config_values_are_config_errors_not_panics() {
+    let dir = workdir();
+    let cases = [
+        ("agent", "jitter", "\"99999999999999999d\""),
+        ("agent", "interval", "\"18446744073709551615h\""),
+        ("agent", "snapshot_every", "\"99999999999999999999s\""),
+        ("agent", "shutdown_grace", "\"3651d\""),
+        ("agent", "retention", "\"-1d\""),
+        ("scan", "concurrency", "99999999999999999999"),
+        ("scan", "per_scope_concurrency", "-1"),
+        ("scan", "collector_timeout_secs", "-5"),
+        ("aws", "max_attempts", "4294967296"),
+        ("webhook", "batch_bytes", "-1"),
+        ("servicenow", "batch_items", "1e99"),
+    ];
+    for (table, key, value) in cases {
+        let cfg = write(dir.path(), "hostile.toml", &format!("[{table}]\n{key} = {value}\n"));
+        let res = aimscope(&["config", "check", "--config", cfg.to_str().unwrap_or_default()], &[], dir.path());
+        let stderr = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(3), "{table}.{key} = {value}: {stderr}");
+        assert!(stderr.contains(key), "{table}.{key}: the error names the key: {stderr}");
+    }
+}

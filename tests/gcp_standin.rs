@@ -19,6 +19,9 @@ const DEV: &str = "ml-dev-456";
 const LOCKED: &str = "locked-789";
 const LEGACY: &str = "legacy-000";
 const LOCATIONS: [&str; 2] = ["us-central1", "europe-west4"];
+// Project numbers: Resource Manager, Vertex AI and Secret Manager name projects by number.
+const PROD_N: &str = "412345678901";
+const DEV_N: &str = "523456789012";
 
 fn fixture(name: &str, location: &str) -> serde_json::Value {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gcp").join(name);
@@ -55,26 +58,27 @@ async fn estate() -> MockServer {
         .and(path("/v3/projects:search"))
         .and(query_param("pageToken", "p2"))
         .respond_with(ok(json!({"projects": [
-            {"name": "projects/300", "projectId": LOCKED, "state": "ACTIVE", "displayName": "locked"},
-            {"name": "projects/400", "projectId": LEGACY, "state": "ACTIVE", "displayName": "legacy"}]})))
+            {"name": "projects/634567890123", "projectId": LOCKED, "state": "ACTIVE", "displayName": "locked"},
+            {"name": "projects/745678901234", "projectId": LEGACY, "state": "ACTIVE", "displayName": "legacy"}]})))
         .with_priority(1)
         .mount(&s)
         .await;
     get(&s, "/v3/projects:search", ok(json!({"projects": [
-        {"name": "projects/100", "projectId": PROD, "state": "ACTIVE", "displayName": "ML prod", "labels": {"env": "prod"}},
-        {"name": "projects/200", "projectId": DEV, "state": "ACTIVE", "displayName": "ML dev"}],
+        {"name": format!("projects/{PROD_N}"), "projectId": PROD, "state": "ACTIVE", "displayName": "ML prod", "labels": {"env": "prod"}},
+        {"name": format!("projects/{DEV_N}"), "projectId": DEV, "state": "ACTIVE", "displayName": "ML dev"}],
         "nextPageToken": "p2"})))
     .await;
     // Service Usage: which AI APIs are on. The clients ask for `enum-encoding=int`, so states
     // are numbers on the wire (1 DISABLED, 2 ENABLED).
-    let services = |p: &str, vertex: u8, gemini: u8| {
+    // Service Usage names the project by number whatever the request used.
+    let services = |n: &str, vertex: u8, gemini: u8| {
         json!({"services": [
-            {"name": format!("projects/1/services/aiplatform.googleapis.com"), "parent": format!("projects/{p}"), "state": vertex},
-            {"name": format!("projects/1/services/generativelanguage.googleapis.com"), "parent": format!("projects/{p}"), "state": gemini}]})
+            {"name": format!("projects/{n}/services/aiplatform.googleapis.com"), "parent": format!("projects/{n}"), "state": vertex},
+            {"name": format!("projects/{n}/services/generativelanguage.googleapis.com"), "parent": format!("projects/{n}"), "state": gemini}]})
     };
-    get(&s, &format!("/v1/projects/{PROD}/services:batchGet"), ok(services(PROD, 2, 2))).await;
-    get(&s, &format!("/v1/projects/{DEV}/services:batchGet"), ok(services(DEV, 2, 1))).await;
-    get(&s, &format!("/v1/projects/{LEGACY}/services:batchGet"), ok(services(LEGACY, 1, 1))).await;
+    get(&s, &format!("/v1/projects/{PROD}/services:batchGet"), ok(services(PROD_N, 2, 2))).await;
+    get(&s, &format!("/v1/projects/{DEV}/services:batchGet"), ok(services(DEV_N, 2, 1))).await;
+    get(&s, &format!("/v1/projects/{LEGACY}/services:batchGet"), ok(services("745678901234", 1, 1))).await;
     let denied = google_error(403, "PERMISSION_DENIED", "Permission denied on resource project locked-789.");
     Mock::given(method("GET"))
         .and(wiremock::matchers::path_regex(format!("^/(v1|ui)/projects/{LOCKED}/.*")))
@@ -123,7 +127,13 @@ async fn estate() -> MockServer {
     get(&s, &format!("{base}/reasoningEngines"), ok(fixture("reasoning_engines.json", l))).await;
     let fos = format!("{base}/featureOnlineStores");
     get(&s, &fos, ok(fixture("feature_online_stores.json", l))).await;
-    get(&s, &format!("{fos}/claims_features/featureViews"), ok(fixture("feature_views.json", l))).await;
+    // Feature views are listed under the store's name as Vertex AI returned it (project number).
+    get(
+        &s,
+        &format!("/v1/projects/{PROD_N}/locations/us-central1/featureOnlineStores/claims_features/featureViews"),
+        ok(fixture("feature_views.json", l)),
+    )
+    .await;
     get(
         &s,
         &format!("/v1/projects/{PROD}/locations/europe-west4/notebookRuntimes"),
@@ -185,7 +195,7 @@ async fn estate() -> MockServer {
     let bucket = |name: &str, labels: serde_json::Value| {
         ok(
             json!({"kind": "storage#bucket", "id": name, "selfLink": format!("https://www.googleapis.com/storage/v1/b/{name}"),
-            "projectNumber": "100", "name": name, "timeCreated": "2026-01-05T10:00:00.000Z", "updated": "2026-01-05T10:00:00.000Z",
+            "projectNumber": "412345678901", "name": name, "timeCreated": "2026-01-05T10:00:00.000Z", "updated": "2026-01-05T10:00:00.000Z",
             "metageneration": "1", "location": "EUROPE-WEST4", "locationType": "region", "storageClass": "STANDARD",
             "etag": "CAE=", "labels": labels}),
         )
@@ -327,6 +337,28 @@ async fn vertex_ai_across_projects_and_locations() {
         endpoint["effective_classification"]["explanation"],
         "endpoint claims-online ← model claims-v3 ← training job claims-train ← dataset claims-pii-tabular [restricted]"
     );
+    // Names written with the project number meet those built from the project id: no asset id
+    // and no reference keeps a number, nothing the estate holds dangles, and the model labelled
+    // below what it inherits is flagged.
+    let text = doc.to_string();
+    for n in [PROD_N, DEV_N] {
+        let in_ids = assets(&doc).iter().any(|a| a["id"].as_str().unwrap_or_default().contains(n));
+        assert!(!in_ids, "an asset id keeps project number {n}");
+    }
+    let dangling = doc["dangling_references"].as_array().cloned().unwrap_or_default();
+    for d in &dangling {
+        let t = d["target"].as_str().unwrap_or_default();
+        assert!(!t.contains(PROD_N) && assets(&doc).iter().all(|a| a["id"] != t), "{d}");
+        assert!(!t.starts_with(&format!("projects/{PROD}/")), "resolvable reference dangles: {d}");
+    }
+    assert!(text.contains("classification.declared_below_inherited"));
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id),
+        "{findings:#?}"
+    );
+    assert_eq!(model["effective_classification"]["level"], "restricted");
+    assert_eq!(model["account"], PROD);
     // Pagination: the second page's model is there.
     asset(&doc, &format!("{base}/models/4002@1"));
     let tuning = asset(&doc, &format!("{base}/tuningJobs/9001"));
@@ -384,11 +416,12 @@ async fn vertex_ai_across_projects_and_locations() {
     // Outside AI: Secret Manager names (both pages), Cloud Run env (a key recognised by its
     // format under a neutral name; a name backed by a secret reference), Cloud Functions env
     // (an API host, a secret env name), a notebook runtime's env.
-    let secret = asset(&doc, "projects/100/secrets/anthropic-api-key");
+    // Secret Manager names the project by number; the id is the project id form.
+    let secret = asset(&doc, &format!("projects/{PROD}/secrets/anthropic-api-key"));
     assert_eq!(secret["kind"], "secret");
-    assert!(has_relation(secret, "calls", "projects/100/secrets/anthropic-api-key/ai-api/anthropic"));
-    asset(&doc, "projects/100/secrets/openai-prod/ai-api/openai");
-    assert!(assets(&doc).iter().all(|a| a["id"] != "projects/100/secrets/db-password"));
+    assert!(has_relation(secret, "calls", &format!("projects/{PROD}/secrets/anthropic-api-key/ai-api/anthropic")));
+    asset(&doc, &format!("projects/{PROD}/secrets/openai-prod/ai-api/openai"));
+    assert!(assets(&doc).iter().all(|a| a["id"] != format!("projects/{PROD}/secrets/db-password")));
     assert_eq!(cov(PROD, None, "secretmanager.secrets")["status"], "complete");
     assert_eq!(cov(DEV, None, "secretmanager.secrets")["status"], "not_enabled");
     assert_eq!(cov(LEGACY, None, "run.services")["status"], "complete", "Vertex AI off does not stop the rest");

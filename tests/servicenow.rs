@@ -98,6 +98,19 @@ async fn cmdb_feed_matches_the_ire_shape_and_delta_mode_sends_only_changes() {
     gone["id"] = json!("/subscriptions/x/gone-endpoint");
     gone["name"] = json!("gone-endpoint");
     baseline["assets"].as_array_mut().expect("assets").push(gone);
+    // One in the subscription this run was denied: not seen, so it must not be retired.
+    let mut unseen = endpoint.clone();
+    unseen["id"] = json!("/subscriptions/44444444-4444-4444-4444-444444444444/unseen-endpoint");
+    unseen["account"] = json!("44444444-4444-4444-4444-444444444444");
+    unseen["name"] = json!("unseen-endpoint");
+    baseline["assets"].as_array_mut().expect("assets").push(unseen);
+    // And the endpoint as it was before its owner changed: sent as a change.
+    let endpoint_id = endpoint["id"].as_str().unwrap_or_default().to_owned();
+    for a in baseline["assets"].as_array_mut().expect("assets") {
+        if a["id"] == endpoint_id.as_str() {
+            a["tags"]["owner"] = json!("someone-before");
+        }
+    }
     let baseline_path = write(dir.path(), "baseline.json", &baseline.to_string());
     let delta_cfg = write(dir.path(), "delta.toml", &format!("{base_cfg}baseline = \"{}\"\n", baseline_path.display()));
     snow.reset().await;
@@ -115,7 +128,49 @@ async fn cmdb_feed_matches_the_ire_shape_and_delta_mode_sends_only_changes() {
         .flat_map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).ok())
         .flat_map(|p| p["items"].as_array().cloned().unwrap_or_default())
         .collect();
-    assert_eq!(sent.len(), 1, "unchanged assets are not resent: {sent:#?}");
-    assert_eq!(sent[0]["values"]["object_id"], "/subscriptions/x/gone-endpoint");
-    assert_eq!(sent[0]["values"]["install_status"], "7", "a removed asset is retired");
+    let by_id: std::collections::BTreeMap<&str, &serde_json::Value> =
+        sent.iter().map(|i| (i["values"]["object_id"].as_str().unwrap_or(""), i)).collect();
+    assert_eq!(
+        by_id.keys().copied().collect::<Vec<_>>(),
+        {
+            let mut want = vec!["/subscriptions/x/gone-endpoint", endpoint_id.as_str()];
+            want.sort();
+            want
+        },
+        "only the changed and the removed asset are sent; unchanged and unseen ones are not: {sent:#?}"
+    );
+    assert_eq!(sent.len(), 2, "each CI once");
+    assert_eq!(by_id["/subscriptions/x/gone-endpoint"]["values"]["install_status"], "7", "a removed asset is retired");
+    assert_ne!(by_id[endpoint_id.as_str()]["values"]["install_status"], "7", "a changed asset is not retired");
+}
+
+/// A CMDB that refuses everything costs neither the file output nor the other payloads: every
+/// payload is tried, the file is written, the scan exits 1 naming the failure.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejecting_cmdb_does_not_stop_the_file_or_the_other_payloads() {
+    let azure = azure::estate().await;
+    let snow = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": {"message": "Invalid payload", "detail": "className not found"}, "status": "failure"}),
+        ))
+        .mount(&snow)
+        .await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let cfg = format!(
+        "{}[servicenow]\ninstance_url = \"{}\"\nbatch_items = 5\nmax_attempts = 1\n",
+        azure::config(&azure),
+        snow.uri()
+    );
+    let cfg = write(dir.path(), "snow.toml", &cfg).display().to_string();
+    let out = dir.path().join("inv.json");
+    let (code, stderr) = run(dir.path(), &cfg, &out.display().to_string()).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("ServiceNow payload(s) failed"), "{stderr}");
+    let doc = read_json(&out);
+    let n_assets = doc["assets"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(n_assets > 10, "the file sink still wrote the inventory");
+    let posts = snow.received_requests().await.unwrap_or_default().len();
+    assert!(posts >= n_assets.div_ceil(5), "every payload was tried ({posts} posts for {n_assets} assets)");
 }

@@ -6,6 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
+/// The longest duration accepted anywhere (ten years): beyond it a value is a typo.
+pub const MAX_SECS: u64 = 3650 * 86_400;
+
 /// A duration written for humans: `90s`, `15m`, `6h`, `1d` (or a bare number of seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanDuration(pub Duration);
@@ -18,14 +21,18 @@ impl std::str::FromStr for HumanDuration {
         let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
         let n: u64 = num.parse().map_err(|_| format!("{s:?} is not a duration (e.g. 30s, 15m, 6h, 1d)"))?;
-        let secs = match unit.trim() {
-            "" | "s" => n,
-            "m" => n * 60,
-            "h" => n * 3600,
-            "d" => n * 86_400,
+        let per = match unit.trim() {
+            "" | "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
             other => return Err(format!("{s:?}: unknown unit {other:?} (use s, m, h or d)")),
         };
-        Ok(HumanDuration(Duration::from_secs(secs)))
+        // Checked: a hostile value must be a config error, never an overflow.
+        match n.checked_mul(per) {
+            Some(secs) if secs <= MAX_SECS => Ok(HumanDuration(Duration::from_secs(secs))),
+            _ => Err(format!("{s:?} is out of range (at most {}d)", MAX_SECS / 86_400)),
+        }
     }
 }
 
@@ -57,7 +64,11 @@ impl Schedule {
     /// interval that has already passed (a scan longer than the interval) starts at once.
     pub fn next(&self, last: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
         match self {
-            Schedule::Every(d) => (last + chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::MAX)).max(now),
+            Schedule::Every(d) => chrono::Duration::from_std(*d)
+                .ok()
+                .and_then(|d| last.checked_add_signed(d))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+                .max(now),
             Schedule::Cron(c) => c.find_next_occurrence(&now, false).unwrap_or(now + chrono::Duration::days(1)),
         }
     }
@@ -75,7 +86,8 @@ pub fn jitter(max: Duration) -> Duration {
     x ^= x << 25;
     x ^= x >> 27;
     let r = x.wrapping_mul(0x2545_f491_4f6c_dd1d);
-    Duration::from_millis(r % (max.as_millis() as u64 + 1))
+    let max_ms = u64::try_from(max.as_millis()).unwrap_or(u64::MAX - 1);
+    Duration::from_millis(r % (max_ms + 1))
 }
 
 #[cfg(test)]
@@ -89,6 +101,13 @@ mod tests {
         assert_eq!("2".parse::<HumanDuration>(), Ok(HumanDuration(Duration::from_secs(2))));
         assert!("6 hours".parse::<HumanDuration>().is_err());
         assert!("h".parse::<HumanDuration>().is_err());
+        // Hostile values are errors, not overflows.
+        for bad in ["99999999999999999d", "18446744073709551615h", "3651d", "99999999999999999999999"] {
+            assert!(bad.parse::<HumanDuration>().is_err(), "{bad}");
+        }
+        assert!("3650d".parse::<HumanDuration>().is_ok());
+        let every = Schedule::Every(Duration::from_secs(MAX_SECS));
+        let _ = every.next(DateTime::<Utc>::MAX_UTC, Utc::now());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aimscope_core::{Asset, Cloud, CoverageStatus, Finding, Inventory};
+use aimscope_core::{Asset, Cloud, Finding, Inventory};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -114,7 +114,8 @@ pub fn scope_fully_seen(inv: &Inventory, cloud: Cloud, account: &str, region: Op
     }
     let mut account_seen = false;
     for c in inv.coverage.iter().filter(|c| c.cloud == cloud) {
-        let seen = matches!(c.status, CoverageStatus::Complete | CoverageStatus::NotEnabled);
+        // A partial listing is whole (only some details are missing): absence from it is removal.
+        let seen = c.status.listing_complete();
         match c.account.as_deref() {
             None if !seen => return false,
             Some(a) if a == account => {
@@ -138,6 +139,8 @@ pub fn compute(base: &Baseline, inv: &Inventory) -> Delta {
     for a in &inv.assets {
         match base.assets.get(&a.id) {
             None => added.push(a.clone()),
+            // Missing details are not changes: a failed tag call must not read as tags removed.
+            Some(_) if a.is_partial() => {}
             Some(prev) if content_hash(prev) != content_hash(a) => {
                 changed.push(Changed { id: a.id.clone(), fields: changed_fields(prev, a), asset: a.clone() })
             }
@@ -228,7 +231,7 @@ pub fn changed_fields(old: &Asset, new: &Asset) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use aimscope_core::{AssetKind, Coverage, Service, ToolInfo};
+    use aimscope_core::{AssetKind, Coverage, CoverageStatus, Service, ToolInfo};
 
     use super::*;
 

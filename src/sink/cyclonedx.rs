@@ -264,6 +264,33 @@ pub fn render(inv: &Inventory) -> serde_json::Result<Vec<u8>> {
         out
     };
 
+    // What a model was trained or tuned on: its own `trained_on` targets and those of the jobs
+    // that produced it, never where its artifacts are stored (`stored_in`) or what it serves.
+    let training_data = |id: &str| -> BTreeSet<&str> {
+        let mut out = BTreeSet::new();
+        let mut stack = vec![id];
+        let mut seen = BTreeSet::new();
+        while let Some(x) = stack.pop() {
+            if !seen.insert(x) {
+                continue;
+            }
+            let Some(a) = by_id.get(x) else { continue };
+            for r in &a.relations {
+                let Some(t) = by_id.get(r.target.as_str()) else { continue };
+                match r.kind {
+                    RelationKind::TrainedOn if matches!(placement(t.kind), Placement::Data) => {
+                        out.insert(t.id.as_str());
+                    }
+                    RelationKind::ProducedBy | RelationKind::TrainedOn if is_workflow(&t.id) => {
+                        stack.push(t.id.as_str())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    };
+
     let mut components = Vec::new();
     let mut services = Vec::new();
     let mut workflows = Vec::new();
@@ -271,11 +298,8 @@ pub fn render(inv: &Inventory) -> serde_json::Result<Vec<u8>> {
     for a in &inv.assets {
         match placement(a.kind) {
             Placement::Model => {
-                let datasets: Vec<DataRef> = resolve(&a.id)
-                    .into_iter()
-                    .filter(|d| by_id.get(d).is_some_and(|x| matches!(placement(x.kind), Placement::Data)))
-                    .map(|d| DataRef { reference: d })
-                    .collect();
+                let datasets: Vec<DataRef> =
+                    training_data(&a.id).into_iter().map(|d| DataRef { reference: d }).collect();
                 let trained =
                     a.relations.iter().any(|r| matches!(r.kind, RelationKind::ProducedBy | RelationKind::TrainedOn));
                 components.push(Component {

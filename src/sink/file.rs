@@ -76,13 +76,91 @@ fn parent_dir(path: &Path) -> &Path {
 
 /// Writes `bytes` to `path` via a synced temp file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = parent_dir(path);
+    // A symlink is followed: the file it points at is replaced, the link stays.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(path).with_context(|| format!("cannot follow the symlink {}", path.display()))?
+        }
+        _ => path.to_owned(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(m) = &existing
+        && !m.is_file()
+    {
+        // A FIFO, a character device (`/dev/stdout`, `/dev/null`) or a socket: written straight
+        // through. Renaming a temp file over it would replace it with a regular file.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .with_context(|| format!("cannot open {}", target.display()))?;
+        f.write_all(bytes).with_context(|| format!("cannot write {}", target.display()))?;
+        f.flush().with_context(|| format!("cannot write {}", target.display()))?;
+        return Ok(());
+    }
+    let dir = parent_dir(&target);
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)?;
+    // An existing file keeps its mode; a new one is private (0600: an inventory maps an estate).
+    if let Some(m) = &existing {
+        tmp.as_file()
+            .set_permissions(m.permissions())
+            .with_context(|| format!("cannot keep the mode of {}", target.display()))?;
+    }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(&target).with_context(|| format!("cannot write {}", target.display()))?;
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod write_tests {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+
+    use super::write_atomic;
+
+    #[test]
+    fn a_symlink_is_followed_and_the_mode_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.json");
+        std::fs::write(&real, b"old").expect("write");
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        write_atomic(&link, b"new").expect("write through the link");
+        assert!(std::fs::symlink_metadata(&link).expect("meta").file_type().is_symlink(), "the link stays a link");
+        assert_eq!(std::fs::read(&real).expect("read"), b"new");
+        assert_eq!(std::fs::metadata(&real).expect("meta").permissions().mode() & 0o777, 0o644);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+    }
+
+    #[test]
+    fn a_new_file_is_private_and_a_device_stays_a_device() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let new = dir.path().join("inv.json");
+        write_atomic(&new, b"{}").expect("write");
+        assert_eq!(std::fs::metadata(&new).expect("meta").permissions().mode() & 0o777, 0o600);
+        write_atomic(std::path::Path::new("/dev/null"), b"{}").expect("write to /dev/null");
+        assert!(std::fs::metadata("/dev/null").expect("meta").file_type().is_char_device());
+    }
+
+    #[test]
+    fn a_fifo_is_written_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable; skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(&fifo).unwrap_or_default())
+        };
+        write_atomic(&fifo, b"through the pipe").expect("write to the FIFO");
+        assert_eq!(reader.join().unwrap_or_default(), b"through the pipe");
+        assert!(std::fs::metadata(&fifo).expect("meta").file_type().is_fifo(), "still a FIFO");
+    }
 }
 
 /// A JSON Lines record: `{"type": "asset", ...fields}`.
@@ -162,6 +240,7 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                 "lifecycle_stage",
                 "relations",
                 "tags",
+                "details",
             ])?;
             for a in &inv.assets {
                 let enum_str = |v: serde_json::Result<serde_json::Value>| {
@@ -173,7 +252,8 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                     .map(|r| format!("{}:{}", enum_str(serde_json::to_value(r.kind)), r.target))
                     .collect();
                 let tags: Vec<String> = a.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                w.write_record([
+                let details = if a.is_partial() { "partial" } else { "" };
+                let row = [
                     a.id.as_str(),
                     a.cloud.as_str(),
                     &a.account,
@@ -190,10 +270,38 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                     &a.lifecycle_stage.map(|s| enum_str(serde_json::to_value(s))).unwrap_or_default(),
                     &relations.join(";"),
                     &tags.join(";"),
-                ])?;
+                    details,
+                ];
+                w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
             }
             w.flush()?;
         }
     }
     Ok(())
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection"): a cell that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`. Tag values
+/// and names are written by whoever can tag a cloud resource, not by the auditor.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(neutralise(bad).starts_with('\''), "{bad}");
+        }
+        for fine in ["claims-v3", "arn:aws:s3:::b", "owner=team", ""] {
+            assert_eq!(neutralise(fine), fine);
+        }
+    }
 }

@@ -105,22 +105,25 @@ fn item(cfg: &ServiceNowConfig, a: &Asset, retired: bool) -> Option<Value> {
 /// whose ends fall in different payloads is sent again in a small payload holding both ends
 /// (reconciliation makes the repeated items no-ops).
 pub fn payloads(cfg: &ServiceNowConfig, inv: &Inventory, baseline: Option<&Inventory>) -> Vec<Value> {
-    let changed: BTreeSet<&str> = match baseline {
-        None => inv.assets.iter().map(|a| a.id.as_str()).collect(),
+    // One delta computation for every consumer: only an asset whose scope was fully seen this
+    // run can be retired; one that merely was not seen (denied, throttled, failed, not
+    // scanned) is left alone in the CMDB.
+    let (changed, removed): (BTreeSet<&str>, Vec<&Asset>) = match baseline {
+        None => (inv.assets.iter().map(|a| a.id.as_str()).collect(), Vec::new()),
         Some(base) => {
-            let old: HashMap<&str, &Asset> = base.assets.iter().map(|a| (a.id.as_str(), a)).collect();
-            inv.assets
-                .iter()
-                .filter(|a| old.get(a.id.as_str()).is_none_or(|o| *o != *a))
-                .map(|a| a.id.as_str())
-                .collect()
-        }
-    };
-    let removed: Vec<&Asset> = match baseline {
-        None => Vec::new(),
-        Some(base) => {
-            let now: BTreeSet<&str> = inv.assets.iter().map(|a| a.id.as_str()).collect();
-            base.assets.iter().filter(|a| !now.contains(a.id.as_str())).collect()
+            let d = crate::analysis::delta::compute(&crate::analysis::delta::Baseline::of(base), inv);
+            let touched: BTreeSet<&str> =
+                d.added.iter().map(|a| a.id.as_str()).chain(d.changed.iter().map(|c| c.id.as_str())).collect();
+            let gone: BTreeSet<&str> = d.removed.iter().map(|r| r.id.as_str()).collect();
+            if !d.unseen.is_empty() {
+                tracing::info!(
+                    unseen = d.unseen.len(),
+                    "ServiceNow: {} CI(s) not seen this run (scope not fully scanned) are left as they are, not retired",
+                    d.unseen.len()
+                );
+            }
+            let changed = inv.assets.iter().map(|a| a.id.as_str()).filter(|id| touched.contains(id)).collect();
+            (changed, base.assets.iter().filter(|a| gone.contains(a.id.as_str())).collect())
         }
     };
     let mut entries: Vec<(&Asset, Value)> = Vec::new();
@@ -290,11 +293,29 @@ impl Sink for ServiceNowSink {
 
     async fn write(&self, inv: &Inventory) -> anyhow::Result<()> {
         let mut errors = Vec::new();
+        let mut failed_payloads = Vec::new();
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for p in payloads(&self.cfg, inv, self.baseline.as_ref()) {
-            let resp = self.post(&p).await?;
+        // Items re-sent in a later payload for a cross-payload relation come back again with
+        // the same sys_id: each CI is counted once.
+        let mut counted: BTreeSet<String> = BTreeSet::new();
+        let all = payloads(&self.cfg, inv, self.baseline.as_ref());
+        let total = all.len();
+        // Every payload is sent even when one fails, so one bad batch loses nothing else.
+        for (n, p) in all.iter().enumerate() {
+            let resp = match self.post(p).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(payload = n + 1, of = total, "ServiceNow payload not accepted: {e:#}");
+                    failed_payloads.push(format!("payload {}/{total}: {e:#}", n + 1));
+                    continue;
+                }
+            };
             for it in resp.pointer("/result/items").and_then(Value::as_array).into_iter().flatten() {
-                if let Some(op) = it.get("operation").and_then(Value::as_str) {
+                let first = match it.get("sysId").and_then(Value::as_str) {
+                    Some(id) if !id.is_empty() => counted.insert(id.to_owned()),
+                    _ => true,
+                };
+                if first && let Some(op) = it.get("operation").and_then(Value::as_str) {
                     *counts.entry(op.to_owned()).or_default() += 1;
                 }
                 for e in it.get("errors").and_then(Value::as_array).into_iter().flatten() {
@@ -302,7 +323,10 @@ impl Sink for ServiceNowSink {
                 }
             }
         }
-        tracing::info!(?counts, "ServiceNow CMDB reconciled");
+        tracing::info!(?counts, payloads = total, failed = failed_payloads.len(), "ServiceNow CMDB reconciled");
+        if !failed_payloads.is_empty() {
+            bail!("{} of {total} ServiceNow payload(s) failed: {}", failed_payloads.len(), failed_payloads.join("; "));
+        }
         if !errors.is_empty() {
             bail!("ServiceNow rejected {} item(s): {}", errors.len(), errors.join("; "));
         }

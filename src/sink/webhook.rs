@@ -24,8 +24,8 @@ use super::Sink;
 use super::spool::Spool;
 use crate::analysis::delta::Delta;
 
-/// The `[webhook]` table.
-#[derive(Debug, Clone, Deserialize)]
+/// The `[webhook]` table. `Debug` redacts the URL and header values.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WebhookConfig {
     /// Receiver URL; https, or http to a loopback address. Unset: no webhook.
@@ -49,6 +49,23 @@ pub struct WebhookConfig {
     /// Spool caps: batches beyond them are dropped with a warning.
     pub spool_max_bytes: u64,
     pub spool_max_age_hours: u64,
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url.as_deref().map(crate::redact::url))
+            .field("secret_env", &self.secret_env)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("headers_from_env", &self.headers_from_env)
+            .field("batch_bytes", &self.batch_bytes)
+            .field("max_attempts", &self.max_attempts)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("spool_dir", &self.spool_dir)
+            .field("spool_max_bytes", &self.spool_max_bytes)
+            .field("spool_max_age_hours", &self.spool_max_age_hours)
+            .finish()
+    }
 }
 
 impl Default for WebhookConfig {
@@ -113,7 +130,7 @@ impl Signer {
     }
 }
 
-#[derive(Debug)]
+/// `Debug` shows the URL redacted and header *names* only: values may be credentials.
 pub struct WebhookSink {
     url: reqwest::Url,
     signer: Signer,
@@ -123,9 +140,20 @@ pub struct WebhookSink {
     http: reqwest::Client,
 }
 
+impl std::fmt::Debug for WebhookSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookSink")
+            .field("url", &crate::redact::url(self.url.as_str()))
+            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("spool", &self.spool)
+            .finish_non_exhaustive()
+    }
+}
+
 impl WebhookSink {
     pub fn new(cfg: &WebhookConfig, url: &str) -> anyhow::Result<WebhookSink> {
-        let parsed = reqwest::Url::parse(url).with_context(|| format!("webhook url `{url}` is not a URL"))?;
+        // The URL may carry a token: never repeated whole in an error.
+        let parsed = reqwest::Url::parse(url).context("webhook url is not a URL")?;
         let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
             bail!("webhook url must be https (plain http only to a loopback address)");
@@ -331,7 +359,7 @@ fn retry_after(h: &reqwest::header::HeaderMap) -> Option<Duration> {
 #[async_trait]
 impl Sink for WebhookSink {
     fn describe(&self) -> String {
-        format!("webhook:{}", self.url)
+        format!("webhook:{}", crate::redact::url(self.url.as_str()))
     }
 
     async fn healthcheck(&self) -> anyhow::Result<()> {

@@ -68,6 +68,9 @@ pub async fn estate() -> MockServer {
         .await;
     route(&s, &format!("{WS}/data"), ok(f("data_containers.json"))).await;
     route(&s, &format!("{WS}/data/claims-data/versions"), ok(f("data_versions.json"))).await;
+    // One data container read by id: what `azureml:claims-data@latest` resolves through.
+    let container = f("data_containers.json")["value"][0].clone();
+    route(&s, &format!("{WS}/data/claims-data"), ok(container)).await;
     route(&s, &format!("{WS}/datastores"), ok(f("datastores.json"))).await;
     Mock::given(method("GET"))
         .and(path(format!("{WS}/jobs")))

@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
+/// `Debug` hides `external_id` (a shared secret between the role's owner and the scanner).
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AwsConfig {
     /// Named profile from ~/.aws/config (default: the standard chain, AWS_PROFILE included).
@@ -28,6 +29,23 @@ pub struct AwsConfig {
     pub operation_timeout_secs: u64,
 }
 
+impl std::fmt::Debug for AwsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsConfig")
+            .field("profile", &self.profile)
+            .field("regions", &self.regions)
+            .field("organization", &self.organization)
+            .field("accounts", &self.accounts)
+            .field("exclude_accounts", &self.exclude_accounts)
+            .field("role_name", &self.role_name)
+            .field("external_id", &self.external_id.as_ref().map(|_| "***"))
+            .field("session_name", &self.session_name)
+            .field("max_attempts", &self.max_attempts)
+            .field("operation_timeout_secs", &self.operation_timeout_secs)
+            .finish()
+    }
+}
+
 impl Default for AwsConfig {
     fn default() -> Self {
         AwsConfig {
@@ -42,5 +60,15 @@ impl Default for AwsConfig {
             max_attempts: 6,
             operation_timeout_secs: 120,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn debug_hides_the_external_id() {
+        let cfg = super::AwsConfig { external_id: Some("ext-PLANTED-1234".into()), ..Default::default() };
+        let shown = format!("{cfg:?}");
+        assert!(!shown.contains("ext-PLANTED-1234") && shown.contains("external_id: Some(\"***\")"), "{shown}");
     }
 }

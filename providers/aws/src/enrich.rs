@@ -26,7 +26,8 @@ pub async fn enrich(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cover
     (out, coverage)
 }
 
-/// Returns copies of models carrying the new `produced_by` edges (merged by id by the runner).
+/// Returns copies of models and registered model packages carrying the new `produced_by` edges
+/// (merged by id by the runner).
 fn link_models_to_training_jobs(assets: &[Asset]) -> Vec<Asset> {
     let by_artifact: HashMap<&str, &str> = assets
         .iter()
@@ -35,7 +36,7 @@ fn link_models_to_training_jobs(assets: &[Asset]) -> Vec<Asset> {
         .collect();
     assets
         .iter()
-        .filter(|a| a.cloud == Cloud::Aws && a.kind == AssetKind::Model)
+        .filter(|a| a.cloud == Cloud::Aws && matches!(a.kind, AssetKind::Model | AssetKind::ModelPackage))
         .filter_map(|a| {
             let url = a.attributes.get("model_data_url")?.as_str()?;
             let job = by_artifact.get(url)?;

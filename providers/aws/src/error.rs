@@ -20,7 +20,7 @@ where
                 let detail = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
                 return CollectError::new(ErrorKind::Malformed, format!("{op}: unexpected response: {detail}"));
             };
-            let kind = kind_of(code);
+            let kind = if is_not_found(&err) { ErrorKind::NotFound } else { kind_of(code) };
             let msg = e.message().unwrap_or("");
             CollectError::new(kind, format!("{op}: {code}: {msg}").trim_end_matches([':', ' ']).to_owned())
         }

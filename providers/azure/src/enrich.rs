@@ -11,13 +11,23 @@ use crate::ids::norm;
 use crate::scope::STORAGE_API;
 
 pub async fn storage_accounts(arm: &Arm, assets: &[Asset]) -> (Vec<Asset>, Vec<Coverage>) {
-    // Subscriptions whose datastores or workspaces name a storage account.
+    // Storage accounts that data assets, jobs or models point at directly (a blob / ADLS URL
+    // resolved by the collector), by id.
+    let referenced: BTreeSet<&str> = assets
+        .iter()
+        .filter(|a| a.cloud == Cloud::Azure)
+        .flat_map(|a| &a.relations)
+        .map(|r| r.target.as_str())
+        .filter(|t| t.contains("/providers/microsoft.storage/storageaccounts/"))
+        .collect();
+    // Subscriptions whose datastores name a storage account, or that hold a referenced one.
     let wanted: BTreeSet<&str> = assets
         .iter()
         .filter(|a| {
             a.cloud == Cloud::Azure && a.kind == AssetKind::Datastore && a.attributes.contains_key("account_name")
         })
         .map(|a| a.account.as_str())
+        .chain(referenced.iter().filter_map(|t| crate::ids::segment(t, "subscriptions")))
         .collect();
     let mut out = Vec::new();
     let mut coverage = Vec::new();
@@ -72,6 +82,9 @@ pub async fn storage_accounts(arm: &Arm, assets: &[Asset]) -> (Vec<Asset>, Vec<C
                         out.push(linked);
                         used.insert(account.to_owned());
                     }
+                }
+                for sa in by_name.values().filter(|sa| referenced.contains(sa.id.as_str())) {
+                    used.insert(sa.name.to_ascii_lowercase());
                 }
                 // Only the storage accounts AI data lives in become assets.
                 for name in used {

@@ -1,5 +1,12 @@
 //! ARM ids and Azure ML references. ARM ids are case-insensitive and ARM returns them in
 //! inconsistent case, so ids and relation targets are lower-cased to meet each other.
+//!
+//! Azure ML writes one asset in many forms (Microsoft's "How to access data" and job-input
+//! documentation, and the REST examples): short and long `azureml://` datastore URIs, asset
+//! references `azureml:<name>:<version>` and `azureml:<name>@latest`, ARM ids, registry URIs,
+//! job-output URIs and plain storage URLs. [`parse`] reads every form into an [`MlRef`]; the
+//! scope resolves what needs a lookup (the latest version, a storage account by name, a registry
+//! by name) with lists it already holds.
 
 /// The normalised form of an ARM id.
 pub fn norm(id: &str) -> String {
@@ -17,36 +24,133 @@ pub fn segment<'a>(id: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
-/// What an Azure ML asset reference (`azureml:name:version`, `azureml://datastores/...`, an ARM
-/// id, ...) points at, resolved against the workspace it was seen in. `kind` is `models` or
-/// `data`: short references do not say which they are.
-pub fn ml_ref(workspace_id: &str, reference: &str, kind: &str) -> Option<String> {
+/// Which kind of Azure ML asset a short reference names: `azureml:x:1` does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetClass {
+    Data,
+    Model,
+}
+
+impl AssetClass {
+    fn collection(self) -> &'static str {
+        match self {
+            AssetClass::Data => "data",
+            AssetClass::Model => "models",
+        }
+    }
+}
+
+/// What a reference points at, before lookups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MlRef {
+    /// A resolved, normalised ARM id (datastore, data or model version, job, ...).
+    Id(String),
+    /// The latest version of an asset container (`azureml:<name>@latest`, or no version).
+    Latest { container: String },
+    /// An asset in an Azure ML registry, named without subscription: `rest` is the lower-cased
+    /// path under the registry (`models/<m>/versions/<v>`).
+    Registry { registry: String, rest: String },
+    /// A storage account named in a URL (`https://<account>.blob.core.windows.net/…`,
+    /// `abfss://<fs>@<account>.dfs.core.windows.net/…`).
+    StorageAccount { account: String, container: Option<String> },
+}
+
+/// Parses any Azure ML reference form, resolved against the workspace it was seen in.
+pub fn parse(workspace_id: &str, reference: &str, class: AssetClass) -> Option<MlRef> {
     let r = reference.trim();
+    let lower = r.to_ascii_lowercase();
     let ws = norm(workspace_id);
-    if let Some(rest) = r.strip_prefix("azureml:/subscriptions/") {
-        return Some(norm(&format!("/subscriptions/{rest}")));
+    // ARM ids, bare or behind `azureml:`.
+    if let Some(rest) = lower.strip_prefix("azureml:/subscriptions/") {
+        return Some(MlRef::Id(norm(&format!("/subscriptions/{rest}"))));
     }
-    if r.to_ascii_lowercase().starts_with("/subscriptions/") {
-        return Some(norm(r));
+    if lower.starts_with("/subscriptions/") {
+        return Some(MlRef::Id(norm(&lower)));
     }
-    if let Some(rest) = r.strip_prefix("azureml://datastores/") {
-        let ds = rest.split('/').next()?;
-        return Some(format!("{ws}/datastores/{}", ds.to_ascii_lowercase()));
+    if let Some(rest) = lower.strip_prefix("azureml://") {
+        let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+        return match parts.as_slice() {
+            // azureml://datastores/<ds>/paths/...
+            ["datastores", ds, ..] => Some(MlRef::Id(format!("{ws}/datastores/{ds}"))),
+            // azureml://subscriptions/<s>/resourcegroups/<rg>/workspaces/<ws>/<asset path>
+            ["subscriptions", sub, "resourcegroups", rg, "workspaces", w, tail @ ..] => {
+                let other = format!(
+                    "/subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.machinelearningservices/workspaces/{w}"
+                );
+                workspace_path(&other, tail)
+            }
+            // azureml://jobs/<job>/outputs/...: the job that wrote it.
+            ["jobs", job, ..] => Some(MlRef::Id(format!("{ws}/jobs/{job}"))),
+            ["registries", reg, tail @ ..] if !tail.is_empty() => {
+                Some(MlRef::Registry { registry: (*reg).to_owned(), rest: tail.join("/") })
+            }
+            _ => None,
+        };
     }
-    if r.starts_with("azureml://registries/") {
-        // A registry asset: no subscription in the reference, kept as named.
-        return Some(r.to_ascii_lowercase());
-    }
-    if let Some(rest) = r.strip_prefix("azureml:").filter(|x| !x.starts_with("//")) {
-        let mut parts = rest.split(':');
-        let name = parts.next()?.to_ascii_lowercase();
-        let version = parts.next();
-        return Some(match version {
-            Some(v) => format!("{ws}/{kind}/{name}/versions/{}", v.to_ascii_lowercase()),
-            None => format!("{ws}/{kind}/{name}"),
+    if let Some(rest) = lower.strip_prefix("azureml:") {
+        // azureml:<name>:<version> or azureml:<name>@<label>
+        let (name, version) = match rest.split_once(':') {
+            Some((n, v)) => (n, Some(v)),
+            None => match rest.split_once('@') {
+                Some((n, _label)) => (n, None),
+                None => (rest, None),
+            },
+        };
+        if name.is_empty() || name.contains('/') {
+            return None;
+        }
+        let container = format!("{ws}/{}/{name}", class.collection());
+        return Some(match version.filter(|v| !v.is_empty()) {
+            Some(v) => MlRef::Id(format!("{container}/versions/{v}")),
+            None => MlRef::Latest { container },
         });
     }
-    None
+    storage_url(&lower)
+}
+
+/// `datastores/<ds>/paths/…`, `data/<n>/versions/<v>`, `models/<n>/versions/<v>` under a workspace.
+fn workspace_path(ws: &str, tail: &[&str]) -> Option<MlRef> {
+    match tail {
+        ["datastores", ds, ..] => Some(MlRef::Id(format!("{ws}/datastores/{ds}"))),
+        [coll @ ("data" | "models"), name, "versions", v, ..] => {
+            Some(MlRef::Id(format!("{ws}/{coll}/{name}/versions/{v}")))
+        }
+        [coll @ ("data" | "models"), name] => Some(MlRef::Latest { container: format!("{ws}/{coll}/{name}") }),
+        _ => None,
+    }
+}
+
+/// `https://<account>.(blob|dfs).core.<suffix>/<container>/…`, `abfss://<fs>@<account>.dfs…`,
+/// `wasbs://<container>@<account>.blob…`.
+fn storage_url(lower: &str) -> Option<MlRef> {
+    let (scheme, rest) = lower.split_once("://")?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (container, host) = match authority.split_once('@') {
+        Some((c, h)) => (Some(c.to_owned()), h),
+        None => (path.split('/').next().filter(|c| !c.is_empty()).map(str::to_owned), authority),
+    };
+    let mut labels = host.split('.');
+    let account = labels.next()?;
+    let service = labels.next()?;
+    if !matches!(scheme, "https" | "http" | "abfss" | "abfs" | "wasbs" | "wasb")
+        || !matches!(service, "blob" | "dfs")
+        || labels.next() != Some("core")
+        || account.is_empty()
+    {
+        return None;
+    }
+    Some(MlRef::StorageAccount { account: account.to_owned(), container })
+}
+
+/// What a reference resolves to without any lookup: the id when the reference names one,
+/// otherwise the most specific id that can be written down (the container for `@latest`, the
+/// registry URI, the account URL), kept so lineage is never cut silently.
+pub fn ml_ref(workspace_id: &str, reference: &str, class: AssetClass) -> Option<String> {
+    parse(workspace_id, reference, class).map(|r| match r {
+        MlRef::Id(id) | MlRef::Latest { container: id } => id,
+        MlRef::Registry { registry, rest } => format!("azureml://registries/{registry}/{rest}"),
+        MlRef::StorageAccount { account, .. } => format!("https://{account}.blob.core.windows.net"),
+    })
 }
 
 #[cfg(test)]
@@ -56,25 +160,87 @@ mod tests {
     const WS: &str = "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.MachineLearningServices/workspaces/WS";
 
     #[test]
-    fn references_resolve_against_the_workspace() {
+    fn every_reference_form_parses() {
         let ws = norm(WS);
+        let other = "/subscriptions/s2/resourcegroups/rg2/providers/microsoft.machinelearningservices/workspaces/ws2";
+        let id = |s: String| Some(MlRef::Id(s));
+        let (arm_data, arm_model) = (format!("{WS}/data/D/versions/1"), format!("azureml:{WS}/models/M/versions/1"));
+        let cases: Vec<(&str, AssetClass, Option<MlRef>)> = vec![
+            ("azureml:claims-data:3", AssetClass::Data, id(format!("{ws}/data/claims-data/versions/3"))),
+            ("azureml:Claims-Model:1", AssetClass::Model, id(format!("{ws}/models/claims-model/versions/1"))),
+            (
+                "azureml:claims-data@latest",
+                AssetClass::Data,
+                Some(MlRef::Latest { container: format!("{ws}/data/claims-data") }),
+            ),
+            (
+                "azureml:claims-data",
+                AssetClass::Data,
+                Some(MlRef::Latest { container: format!("{ws}/data/claims-data") }),
+            ),
+            (
+                "azureml://datastores/workspaceblobstore/paths/x/y.jsonl",
+                AssetClass::Data,
+                id(format!("{ws}/datastores/workspaceblobstore")),
+            ),
+            (
+                "azureml://subscriptions/S2/resourcegroups/RG2/workspaces/WS2/datastores/ClaimsStore/paths/train/",
+                AssetClass::Data,
+                id(format!("{other}/datastores/claimsstore")),
+            ),
+            (
+                "azureml://subscriptions/s2/resourcegroups/rg2/workspaces/ws2/data/claims/versions/2",
+                AssetClass::Data,
+                id(format!("{other}/data/claims/versions/2")),
+            ),
+            (&arm_data, AssetClass::Data, id(format!("{ws}/data/d/versions/1"))),
+            (&arm_model, AssetClass::Model, id(format!("{ws}/models/m/versions/1"))),
+            (
+                "azureml://jobs/Train-Job-1/outputs/artifacts/paths/model/",
+                AssetClass::Model,
+                id(format!("{ws}/jobs/train-job-1")),
+            ),
+            (
+                "azureml://registries/azureml-meta/models/Llama-2-7b/versions/11",
+                AssetClass::Model,
+                Some(MlRef::Registry { registry: "azureml-meta".into(), rest: "models/llama-2-7b/versions/11".into() }),
+            ),
+            (
+                "https://ClaimsData.blob.core.windows.net/train/x.csv",
+                AssetClass::Data,
+                Some(MlRef::StorageAccount { account: "claimsdata".into(), container: Some("train".into()) }),
+            ),
+            (
+                "abfss://lake@claimslake.dfs.core.windows.net/curated/",
+                AssetClass::Data,
+                Some(MlRef::StorageAccount { account: "claimslake".into(), container: Some("lake".into()) }),
+            ),
+            (
+                "wasbs://c@acct.blob.core.chinacloudapi.cn/x",
+                AssetClass::Data,
+                Some(MlRef::StorageAccount { account: "acct".into(), container: Some("c".into()) }),
+            ),
+            ("https://example.com/data.csv", AssetClass::Data, None),
+            ("gs://bucket/x", AssetClass::Data, None),
+            ("azureml:", AssetClass::Data, None),
+            ("", AssetClass::Data, None),
+            ("0.01", AssetClass::Data, None),
+        ];
+        for (input, class, want) in cases {
+            assert_eq!(parse(WS, input, class), want, "{input}");
+        }
+        assert_eq!(segment(WS, "resourceGroups"), Some("RG"));
+    }
+
+    #[test]
+    fn unresolved_forms_keep_a_stable_target() {
         assert_eq!(
-            ml_ref(WS, "azureml:claims-data:3", "data").as_deref(),
-            Some(format!("{ws}/data/claims-data/versions/3").as_str())
-        );
-        assert_eq!(
-            ml_ref(WS, "azureml://datastores/workspaceblobstore/paths/x/y.jsonl", "data").as_deref(),
-            Some(format!("{ws}/datastores/workspaceblobstore").as_str())
-        );
-        assert_eq!(
-            ml_ref(WS, &format!("{WS}/models/M/versions/1"), "models"),
-            Some(format!("{ws}/models/m/versions/1"))
-        );
-        assert_eq!(
-            ml_ref(WS, "azureml://registries/azureml-meta/models/Llama-2-7b/versions/11", "models").as_deref(),
+            ml_ref(WS, "azureml://registries/azureml-meta/models/Llama-2-7b/versions/11", AssetClass::Model).as_deref(),
             Some("azureml://registries/azureml-meta/models/llama-2-7b/versions/11")
         );
-        assert_eq!(ml_ref(WS, "https://acct.blob.core.windows.net/c/x", "data"), None);
-        assert_eq!(segment(WS, "resourceGroups"), Some("RG"));
+        assert_eq!(
+            ml_ref(WS, "abfss://lake@claimslake.dfs.core.windows.net/x", AssetClass::Data).as_deref(),
+            Some("https://claimslake.blob.core.windows.net")
+        );
     }
 }

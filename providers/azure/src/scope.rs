@@ -1,7 +1,8 @@
 //! One subscription: the Resource Manager client and lists shared by several collectors
 //! (fetched once per subscription, not once per collector).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use aimscope_core::detect::Catalogue;
 use aimscope_core::{CollectError, Scope, ScopeContext};
@@ -9,6 +10,7 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use crate::arm::Arm;
+use crate::ids::{self, AssetClass, MlRef};
 
 /// api-versions used (current stable ones).
 pub const ML_API: &str = "2025-12-01";
@@ -28,6 +30,12 @@ pub struct AzureScope {
     pub catalogue: &'static Catalogue,
     workspaces: OnceCell<Result<Vec<Value>, CollectError>>,
     accounts: OnceCell<Result<Vec<Value>, CollectError>>,
+    /// Storage accounts and ML registries of the subscription, by lower-cased name → ARM id,
+    /// listed once when a reference names one (`None`: the listing failed).
+    storage_accounts: OnceCell<Option<HashMap<String, String>>>,
+    registries: OnceCell<Option<HashMap<String, String>>>,
+    /// Asset container id → its latest version (for `azureml:<name>@latest`).
+    latest: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl ScopeContext for AzureScope {
@@ -38,7 +46,17 @@ impl ScopeContext for AzureScope {
 
 impl AzureScope {
     pub fn new(scope: Scope, arm: Arc<Arm>, vault: Arc<Arm>, catalogue: &'static Catalogue) -> AzureScope {
-        AzureScope { scope, arm, vault, catalogue, workspaces: OnceCell::new(), accounts: OnceCell::new() }
+        AzureScope {
+            scope,
+            arm,
+            vault,
+            catalogue,
+            workspaces: OnceCell::new(),
+            accounts: OnceCell::new(),
+            storage_accounts: OnceCell::new(),
+            registries: OnceCell::new(),
+            latest: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn subscription(&self) -> &str {
@@ -76,6 +94,96 @@ impl AzureScope {
             .await
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// Resolves an Azure ML reference in any of its forms ([`ids::parse`]) to the id of the
+    /// asset it names, looking up what the reference leaves open: the latest version of a
+    /// container, a storage account or registry by name. What cannot be looked up keeps the
+    /// most specific target that can be written down ([`ids::ml_ref`]), so it shows as a
+    /// dangling reference rather than vanishing.
+    pub async fn resolve(&self, workspace_id: &str, reference: &str, class: AssetClass) -> Option<String> {
+        let fallback = ids::ml_ref(workspace_id, reference, class);
+        let resolved = match ids::parse(workspace_id, reference, class)? {
+            MlRef::Id(id) => Some(id),
+            MlRef::Latest { container } => {
+                // Read it under the workspace id as ARM wrote it (ids are lower-cased here).
+                let ws = ids::norm(workspace_id);
+                let path = match container.strip_prefix(&ws) {
+                    Some(rest) => format!("{}{rest}", workspace_id.trim_end_matches('/')),
+                    None => container.clone(),
+                };
+                self.latest_version(&container, &path).await.map(|v| format!("{container}/versions/{v}"))
+            }
+            MlRef::Registry { registry, rest } => {
+                let by_name =
+                    self.named(&self.registries, "Microsoft.MachineLearningServices/registries", ML_API).await;
+                let reg = by_name.and_then(|m| m.get(&registry).cloned());
+                // Registry models are inventoried per model container.
+                let mut parts = rest.split('/');
+                match (reg, parts.next(), parts.next()) {
+                    (Some(reg), Some("models"), Some(model)) => Some(format!("{reg}/models/{model}")),
+                    _ => None,
+                }
+            }
+            MlRef::StorageAccount { account, .. } => {
+                let by_name =
+                    self.named(&self.storage_accounts, "Microsoft.Storage/storageAccounts", STORAGE_API).await;
+                by_name.and_then(|m| m.get(&account).cloned())
+            }
+        };
+        resolved.or(fallback)
+    }
+
+    /// Resources of one type in the subscription by lower-cased name → normalised ARM id.
+    async fn named<'a>(
+        &'a self,
+        cell: &'a OnceCell<Option<HashMap<String, String>>>,
+        resource_type: &str,
+        api: &str,
+    ) -> Option<&'a HashMap<String, String>> {
+        cell.get_or_init(|| async {
+            let url = self.arm.url(&format!("/subscriptions/{}/providers/{resource_type}", self.subscription()), api);
+            match self.arm.list(&url, &format!("{resource_type}/read")).await {
+                Ok(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(|i| {
+                            let name = i.get("name")?.as_str()?.to_ascii_lowercase();
+                            Some((name, ids::norm(i.get("id")?.as_str()?)))
+                        })
+                        .collect(),
+                ),
+                Err(e) => {
+                    tracing::debug!(subscription = %self.subscription(), "{resource_type} not listed: {e}");
+                    None
+                }
+            }
+        })
+        .await
+        .as_ref()
+    }
+
+    /// `properties.latestVersion` of an asset container (one GET per container per scan).
+    async fn latest_version(&self, container: &str, path: &str) -> Option<String> {
+        if let Some(v) = self.latest.lock().ok().and_then(|m| m.get(container).cloned()) {
+            return v;
+        }
+        let op = if container.contains("/models/") {
+            "Microsoft.MachineLearningServices/workspaces/models/read"
+        } else {
+            "Microsoft.MachineLearningServices/workspaces/data/read"
+        };
+        let v = match self.arm.get(&self.arm.url(path, ML_API), op).await {
+            Ok(c) => c.pointer("/properties/latestVersion").and_then(Value::as_str).map(str::to_ascii_lowercase),
+            Err(e) => {
+                tracing::debug!(%container, "latest version not read: {e}");
+                None
+            }
+        };
+        if let Ok(mut m) = self.latest.lock() {
+            m.insert(container.to_owned(), v.clone());
+        }
+        v
     }
 
     /// Lists a child collection of an ARM resource (`{id}/{child}`).

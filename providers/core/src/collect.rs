@@ -17,7 +17,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
-use crate::model::{Asset, Cloud, Coverage, CoverageStatus};
+use crate::model::{Asset, CallFailure, Cloud, Coverage, CoverageStatus};
 
 /// Stream of assets from one collector over one scope. An `Err` ends the stream: what came
 /// before it is kept, and the coverage record says why the rest is missing.
@@ -51,6 +51,8 @@ pub enum ErrorKind {
     TimedOut,
     /// The response could not be understood.
     Malformed,
+    /// The resource is gone (deleted between a list and a detail call).
+    NotFound,
     Other,
 }
 
@@ -74,7 +76,36 @@ impl CollectError {
             ErrorKind::NotEnabled => CoverageStatus::NotEnabled,
             ErrorKind::Throttled => CoverageStatus::Throttled,
             ErrorKind::TimedOut => CoverageStatus::TimedOut,
-            ErrorKind::Malformed | ErrorKind::Other => CoverageStatus::Failed,
+            ErrorKind::Malformed | ErrorKind::NotFound | ErrorKind::Other => CoverageStatus::Failed,
+        }
+    }
+
+    /// The failure of one detail call, for [`Asset::detail_failed`].
+    pub fn call_failure(&self) -> CallFailure {
+        match self.kind {
+            ErrorKind::Denied => CallFailure::Denied,
+            ErrorKind::NotEnabled => CallFailure::NotEnabled,
+            ErrorKind::Throttled => CallFailure::Throttled,
+            ErrorKind::TimedOut => CallFailure::TimedOut,
+            ErrorKind::Malformed => CallFailure::Malformed,
+            ErrorKind::NotFound => CallFailure::NotFound,
+            ErrorKind::Other => CallFailure::Failed,
+        }
+    }
+}
+
+/// Keeps a listed asset when one of its detail calls (`operation`) failed: the failure is
+/// recorded on the asset (the runner then reports the scope as `partial`) and `None` is
+/// returned so the caller carries on with what the list gave.
+pub fn detail<T>(asset: &mut Asset, operation: &str, result: Result<T, CollectError>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(e) => {
+            // The message already starts with the operation; keep only the service's part.
+            let message =
+                e.message.strip_prefix(operation).map(|m| m.trim_start_matches([':', ' '])).unwrap_or(&e.message);
+            asset.detail_failed(operation, e.call_failure(), message);
+            None
         }
     }
 }
@@ -154,6 +185,13 @@ pub fn fold_lookups(cloud: Cloud, lookups: Vec<Lookup>, started: std::time::Inst
 /// region). Collectors receive it by reference.
 pub trait ScopeContext: Send + Sync + 'static {
     fn scope(&self) -> &Scope;
+
+    /// Puts an asset's id and references into the provider's one canonical form (e.g. GCP
+    /// resource names that use the project number → project id), so that every collector's
+    /// output meets every other's. Applied to each asset a collector yields.
+    fn normalise(&self, asset: Asset) -> Asset {
+        asset
+    }
 }
 
 /// One resource type of one provider.
@@ -201,7 +239,9 @@ impl<Cx: ScopeContext> Task for Bound<Cx> {
         self.collector.applies_to(&self.cx)
     }
     fn run(&self) -> AssetStream<'_> {
-        self.collector.collect(&self.cx)
+        use futures::StreamExt as _;
+        let cx = &self.cx;
+        Box::pin(self.collector.collect(cx).map(move |r| r.map(|a| cx.normalise(a))))
     }
 }
 

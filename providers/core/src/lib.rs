@@ -9,7 +9,7 @@ pub mod shard;
 
 pub use collect::{
     AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Lookup, Provider, ProviderError, Scope,
-    ScopeContext, Task, bind_all, discovery_failure, fold_lookups,
+    ScopeContext, Task, bind_all, detail, discovery_failure, fold_lookups,
 };
 pub use model::*;
 pub use shard::{Selection, Shard};

@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Version of the inventory document format (semver).
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// The cloud an asset lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -390,6 +390,65 @@ pub struct Asset {
     /// status, SKU, ...). Never secret values.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, serde_json::Value>,
+    /// Present when the asset was listed but a later detail call (describe, get, tags) failed:
+    /// the asset is kept with what the list gave, and this says what is missing and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<PartialDetails>,
+}
+
+/// Whether an asset's details are all there. Only `partial` is ever written (complete details
+/// are the absence of the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DetailStatus {
+    Partial,
+}
+
+/// What a listed asset is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PartialDetails {
+    pub status: DetailStatus,
+    /// The calls that failed, in the order they were made.
+    pub failed_calls: Vec<FailedCall>,
+}
+
+/// One detail call that failed after the list call succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FailedCall {
+    /// The API action, e.g. `bedrock:GetAgent` or `sagemaker:ListTags`.
+    pub operation: String,
+    pub error: CallFailure,
+    /// The service's error code and message (never a response body).
+    pub message: String,
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallFailure {
+    Denied,
+    /// Gone between the list and the detail call (or never readable by id).
+    NotFound,
+    Throttled,
+    TimedOut,
+    /// The response could not be understood.
+    Malformed,
+    NotEnabled,
+    Failed,
+}
+
+impl CallFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallFailure::Denied => "denied",
+            CallFailure::NotFound => "not_found",
+            CallFailure::Throttled => "throttled",
+            CallFailure::TimedOut => "timed_out",
+            CallFailure::Malformed => "malformed",
+            CallFailure::NotEnabled => "not_enabled",
+            CallFailure::Failed => "failed",
+        }
+    }
 }
 
 impl Asset {
@@ -421,7 +480,22 @@ impl Asset {
             lifecycle_stage: LifecycleStage::infer(kind, Status::Unknown),
             relations: Vec::new(),
             attributes: BTreeMap::new(),
+            details: None,
         }
+    }
+
+    /// Records a detail call that failed after this asset was listed.
+    pub fn detail_failed(&mut self, operation: impl Into<String>, error: CallFailure, message: impl Into<String>) {
+        let call = FailedCall { operation: operation.into(), error, message: message.into() };
+        match &mut self.details {
+            Some(d) => d.failed_calls.push(call),
+            None => self.details = Some(PartialDetails { status: DetailStatus::Partial, failed_calls: vec![call] }),
+        }
+    }
+
+    /// True when a detail call failed for this asset.
+    pub fn is_partial(&self) -> bool {
+        self.details.is_some()
     }
 
     /// Sets the raw status, the normalised status and the inferred lifecycle stage.
@@ -474,6 +548,16 @@ impl Asset {
         }
         if self.created_at.is_none() {
             self.created_at = other.created_at;
+        }
+        // A sighting with full details completes this one (tags and attributes were unioned).
+        if other.details.is_none() {
+            self.details = None;
+        } else if let (Some(mine), Some(theirs)) = (&mut self.details, other.details) {
+            for c in theirs.failed_calls {
+                if !mine.failed_calls.contains(&c) {
+                    mine.failed_calls.push(c);
+                }
+            }
         }
         if self.raw_status.is_none() && other.raw_status.is_some() {
             self.raw_status = other.raw_status;
@@ -538,6 +622,9 @@ pub enum CoverageStatus {
     Throttled,
     /// Did not finish within the configured time limit.
     TimedOut,
+    /// Everything was listed, but detail calls failed for some listed assets: those assets are
+    /// in the inventory, marked `details.status = partial`.
+    Partial,
     /// Any other error, including malformed responses.
     Failed,
     /// Not scanned at all (provider not configured or no credentials).
@@ -546,17 +633,37 @@ pub enum CoverageStatus {
 
 impl CoverageStatus {
     /// How much an outcome hides, for keeping the worst of several: complete < not enabled <
-    /// skipped < throttled < timed out < failed < denied.
+    /// partial < skipped < throttled < timed out < failed < denied.
     pub fn gravity(self) -> u8 {
         match self {
             CoverageStatus::Complete => 0,
             CoverageStatus::NotEnabled => 1,
-            CoverageStatus::Skipped => 2,
-            CoverageStatus::Throttled => 3,
-            CoverageStatus::TimedOut => 4,
-            CoverageStatus::Failed => 5,
-            CoverageStatus::Denied => 6,
+            CoverageStatus::Partial => 2,
+            CoverageStatus::Skipped => 3,
+            CoverageStatus::Throttled => 4,
+            CoverageStatus::TimedOut => 5,
+            CoverageStatus::Failed => 6,
+            CoverageStatus::Denied => 7,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverageStatus::Complete => "complete",
+            CoverageStatus::NotEnabled => "not_enabled",
+            CoverageStatus::Partial => "partial",
+            CoverageStatus::Skipped => "skipped",
+            CoverageStatus::Throttled => "throttled",
+            CoverageStatus::TimedOut => "timed_out",
+            CoverageStatus::Failed => "failed",
+            CoverageStatus::Denied => "denied",
+        }
+    }
+
+    /// True when the listing itself was whole, so an asset absent from it is really gone
+    /// (complete, not enabled, or partial: listed in full, some details missing).
+    pub fn listing_complete(self) -> bool {
+        matches!(self, CoverageStatus::Complete | CoverageStatus::NotEnabled | CoverageStatus::Partial)
     }
 
     /// The graver of two outcomes.

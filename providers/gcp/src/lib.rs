@@ -13,6 +13,7 @@ pub mod collectors;
 pub mod config;
 mod enrich;
 pub mod error;
+pub mod names;
 mod provider;
 pub mod rest;
 pub mod scope;

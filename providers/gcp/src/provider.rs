@@ -18,6 +18,7 @@ use google_cloud_gax::retry_policy::RetryPolicyExt;
 
 use crate::config::{GcpConfig, GcpCredential};
 use crate::error::{Transient, gcp_err};
+use crate::names::ProjectNames;
 use crate::scope::{CallLog, Endpoints, GcpScope};
 
 /// AI APIs whose enablement is evidence of use even without a resource.
@@ -72,32 +73,56 @@ impl GcpProvider {
         Ok((creds, source))
     }
 
-    async fn projects(&self, creds: &Credentials) -> Result<Vec<String>, CollectError> {
+    /// The projects to scan and their numbers (Resource Manager names a project
+    /// `projects/{number}`; `projectId` is the id).
+    async fn projects(&self, creds: &Credentials) -> Result<(Vec<String>, ProjectNames), CollectError> {
+        let client = self.resource_manager(creds).await?;
+        let mut names = ProjectNames::default();
         if !self.cfg.projects.is_empty() {
-            return Ok(self.cfg.projects.clone());
+            // Configured by id: one projects.get each for the number. Without it, names that
+            // carry the number fall back to Service Usage's answer (see `discover`).
+            for id in &self.cfg.projects {
+                self.record("resourcemanager.projects.get");
+                match client.get_project().set_name(format!("projects/{id}")).send().await {
+                    Ok(p) => names.insert(&p.name, &p.project_id),
+                    Err(e) => {
+                        tracing::debug!(project = %id, "projects.get: {}", gcp_err("resourcemanager.projects.get", e))
+                    }
+                }
+            }
+            return Ok((self.cfg.projects.clone(), names));
         }
+        self.record("resourcemanager.projects.get");
+        let mut items = client.search_projects().set_query("state:ACTIVE").by_item();
+        let mut out = Vec::new();
+        while let Some(p) = items.next().await {
+            let p = p.map_err(|e| gcp_err("resourcemanager.projects.search", e))?;
+            names.insert(&p.name, &p.project_id);
+            out.push(p.project_id);
+        }
+        Ok((out, names))
+    }
+
+    async fn resource_manager(
+        &self,
+        creds: &Credentials,
+    ) -> Result<google_cloud_resourcemanager_v3::client::Projects, CollectError> {
         let mut b = google_cloud_resourcemanager_v3::client::Projects::builder()
             .with_credentials(creds.clone())
             .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts));
         if let Some(ep) = &self.cfg.resource_manager_endpoint {
             b = b.with_endpoint(ep.clone());
         }
-        let client = b
-            .build()
-            .await
-            .map_err(|e| CollectError::new(ErrorKind::Other, format!("Resource Manager client: {e}")))?;
-        self.record("resourcemanager.projects.get");
-        let mut items = client.search_projects().set_query("state:ACTIVE").by_item();
-        let mut out = Vec::new();
-        while let Some(p) = items.next().await {
-            let p = p.map_err(|e| gcp_err("resourcemanager.projects.search", e))?;
-            out.push(p.project_id);
-        }
-        Ok(out)
+        b.build().await.map_err(|e| CollectError::new(ErrorKind::Other, format!("Resource Manager client: {e}")))
     }
 
-    /// Which AI APIs are enabled in `project` (`None` when Service Usage could not say).
-    async fn enabled_apis(&self, creds: &Credentials, project: &str) -> Result<Vec<String>, CollectError> {
+    /// Which AI APIs are enabled in `project`, and the project's number as Service Usage names
+    /// it (`parent: projects/{number}`).
+    async fn enabled_apis(
+        &self,
+        creds: &Credentials,
+        project: &str,
+    ) -> Result<(Vec<String>, Option<String>), CollectError> {
         let mut b = google_cloud_api_serviceusage_v1::client::ServiceUsage::builder()
             .with_credentials(creds.clone())
             .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts));
@@ -114,12 +139,14 @@ impl GcpProvider {
             .send()
             .await
             .map_err(|e| gcp_err("serviceusage.services.batchGet", e))?;
-        Ok(out
+        let number = out.services.iter().map(|s| s.parent.clone()).find(|p| !p.is_empty());
+        let enabled = out
             .services
             .iter()
             .filter(|s| s.state == google_cloud_api_serviceusage_v1::model::State::Enabled)
             .filter_map(|s| s.name.rsplit('/').next().map(str::to_owned))
-            .collect())
+            .collect();
+        Ok((enabled, number))
     }
 
     async fn locations(&self, creds: &Credentials, project: &str) -> Result<Vec<String>, CollectError> {
@@ -153,16 +180,30 @@ impl Provider for GcpProvider {
     async fn discover(&self) -> Result<Discovery, ProviderError> {
         let (creds, source) = self.credentials().map_err(ProviderError::NotConfigured)?;
         let _ = self.creds.set(creds.clone());
-        let projects = self.projects(&creds).await.map_err(ProviderError::Discovery)?;
+        let (projects, mut names) = self.projects(&creds).await.map_err(ProviderError::Discovery)?;
+        let projects: Vec<String> = projects
+            .into_iter()
+            .filter(|p| !self.cfg.exclude_projects.contains(p) && self.sel.owns(Cloud::Gcp, p))
+            .collect();
+        // Service Usage first (it also names each project's number), then the scopes.
+        let mut enabled = Vec::with_capacity(projects.len());
+        for project in &projects {
+            let e = self.enabled_apis(&creds, project).await;
+            if let Ok((_, Some(number))) = &e
+                && names.project(number.trim_start_matches("projects/")) == number.trim_start_matches("projects/")
+            {
+                names.insert(number, project);
+            }
+            enabled.push(e.map(|(apis, _)| apis));
+        }
+        tracing::debug!(projects = projects.len(), numbers = names.len(), "GCP project numbers known");
+        let names = Arc::new(names);
         let mut cov = Vec::new();
         let mut project_scopes = Vec::new();
         let mut location_scopes = Vec::new();
-        for project in
-            projects.into_iter().filter(|p| !self.cfg.exclude_projects.contains(p) && self.sel.owns(Cloud::Gcp, p))
-        {
+        for (project, enabled) in projects.into_iter().zip(enabled) {
             // A Service Usage failure is reported by the `serviceusage.ai_apis` collector of the
             // project scope; the other project-wide collectors run regardless.
-            let enabled = self.enabled_apis(&creds, &project).await;
             let make = |region: Option<String>| {
                 GcpScope::new(
                     Scope { cloud: Cloud::Gcp, account: project.clone(), region },
@@ -176,6 +217,7 @@ impl Provider for GcpProvider {
                     self.cfg.max_attempts,
                     self.catalogue,
                     self.calls.clone(),
+                    names.clone(),
                 )
             };
             project_scopes.push(Arc::new(

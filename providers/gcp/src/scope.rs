@@ -2,13 +2,14 @@
 //! first use.
 
 use aimscope_core::detect::Catalogue;
-use aimscope_core::{CollectError, ErrorKind, Scope, ScopeContext};
+use aimscope_core::{Asset, CollectError, ErrorKind, Scope, ScopeContext};
 use google_cloud_aiplatform_v1::client;
 use google_cloud_auth::credentials::Credentials;
 use google_cloud_gax::retry_policy::RetryPolicyExt;
 use tokio::sync::OnceCell;
 
 use crate::error::Transient;
+use crate::names::ProjectNames;
 
 /// Declares the scope's lazily built clients: `(accessor, client type, endpoint field)`.
 macro_rules! clients {
@@ -80,6 +81,8 @@ pub struct GcpScope {
     pub run_regions: Vec<String>,
     rest: OnceCell<crate::rest::Rest>,
     calls: CallLog,
+    /// Project number → id, to put every name into one form.
+    names: std::sync::Arc<ProjectNames>,
 }
 
 /// Counts calls per IAM permission they need, shared by every scope of a run.
@@ -88,6 +91,10 @@ pub type CallLog = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<St
 impl ScopeContext for GcpScope {
     fn scope(&self) -> &Scope {
         &self.scope
+    }
+
+    fn normalise(&self, asset: Asset) -> Asset {
+        self.names.asset(asset)
     }
 }
 
@@ -99,6 +106,7 @@ impl GcpScope {
         max_attempts: u32,
         catalogue: &'static Catalogue,
         calls: CallLog,
+        names: std::sync::Arc<ProjectNames>,
     ) -> GcpScope {
         let location = scope.region.as_deref().unwrap_or("global");
         endpoints.aiplatform = endpoints.aiplatform.map(|e| e.replace("{location}", location));
@@ -113,6 +121,7 @@ impl GcpScope {
             run_regions: Vec::new(),
             rest: OnceCell::new(),
             calls,
+            names,
         }
     }
 

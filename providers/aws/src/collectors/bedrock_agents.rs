@@ -3,8 +3,8 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{agent_tags, asset, s, ts};
-use crate::error::{is_not_found, sdk_err};
+use super::common::{agent_tags, asset, keep, s, ts};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct Agents;
@@ -33,43 +33,41 @@ impl Collector<AwsScope> for Agents {
             let mut pages = client.list_agents().into_paginator().items().send();
             while let Some(summary) = pages.next().await {
                 let summary = summary.map_err(|e| sdk_err("bedrock:ListAgents", e))?;
-                let out = match client.get_agent().agent_id(summary.agent_id()).send().await {
-                    Ok(o) => o,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("bedrock:GetAgent", e))?,
-                };
-                let Some(agent) = out.agent() else { continue };
-                let mut a = asset(cx, agent.agent_arn(), AssetKind::Agent, Service::BedrockAgent, agent.agent_name())
-                    .with_created(ts(Some(agent.created_at())))
-                    .with_status(agent.agent_status().as_str());
-                if let Some(fm) = agent.foundation_model() {
-                    a.relate(RelationKind::Uses, foundation_model_arn(cx, fm));
-                    a.attr("foundation_model", s(Some(fm)));
-                }
-                if let Some(g) = agent.guardrail_configuration().and_then(|g| g.guardrail_identifier()) {
+                let agent_id = summary.agent_id();
+                // ListAgents gives no ARN; this is the form GetAgent returns.
+                let arn = format!("arn:{}:bedrock:{}:{}:agent/{agent_id}", cx.partition, cx.region(), cx.account());
+                let mut a = asset(cx, arn, AssetKind::Agent, Service::BedrockAgent, summary.agent_name())
+                    .with_status(summary.agent_status().as_str());
+                if let Some(g) = summary.guardrail_configuration().and_then(|g| g.guardrail_identifier()) {
                     a.attr("guardrail", s(Some(g)));
+                }
+                let got = client.get_agent().agent_id(agent_id).send().await;
+                if let Some(agent) = keep(&mut a, "bedrock:GetAgent", got).as_ref().and_then(|o| o.agent()) {
+                    a.id = agent.agent_arn().to_owned();
+                    a.created_at = ts(Some(agent.created_at()));
+                    if let Some(fm) = agent.foundation_model() {
+                        a.relate(RelationKind::Uses, foundation_model_arn(cx, fm));
+                        a.attr("foundation_model", s(Some(fm)));
+                    }
                 }
                 // The working draft carries the agent's current wiring.
                 let version = "DRAFT";
-                let mut kbs = client.list_agent_knowledge_bases().agent_id(agent.agent_id()).agent_version(version)
-                    .into_paginator().items().send();
-                while let Some(kb) = kbs.next().await {
-                    let kb = kb.map_err(|e| sdk_err("bedrock:ListAgentKnowledgeBases", e))?;
+                let kbs = client.list_agent_knowledge_bases().agent_id(agent_id).agent_version(version)
+                    .into_paginator().items().send().try_collect().await;
+                for kb in keep(&mut a, "bedrock:ListAgentKnowledgeBases", kbs).unwrap_or_default() {
                     a.relate(RelationKind::Uses, format!(
                         "arn:{}:bedrock:{}:{}:knowledge-base/{}", cx.partition, cx.region(), cx.account(), kb.knowledge_base_id()
                     ));
                 }
-                let mut groups = Vec::new();
-                let mut ags = client.list_agent_action_groups().agent_id(agent.agent_id()).agent_version(version)
-                    .into_paginator().items().send();
-                while let Some(g) = ags.next().await {
-                    let g = g.map_err(|e| sdk_err("bedrock:ListAgentActionGroups", e))?;
-                    groups.push(g.action_group_name().to_owned());
-                }
+                let groups = client.list_agent_action_groups().agent_id(agent_id).agent_version(version)
+                    .into_paginator().items().send().try_collect().await;
+                let groups: Vec<String> = keep(&mut a, "bedrock:ListAgentActionGroups", groups).unwrap_or_default()
+                    .iter().map(|g| g.action_group_name().to_owned()).collect();
                 if !groups.is_empty() {
                     a.attr("action_groups", Some(serde_json::json!(groups)));
                 }
-                a.tags = agent_tags(cx, &a.id).await?;
+                let tag_arn = a.id.clone();
+                agent_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -3,9 +3,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, bedrock_tags, s, ts};
+use super::common::{asset, bedrock_tags, keep, s, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct CustomModels;
@@ -24,36 +24,37 @@ impl Collector<AwsScope> for CustomModels {
             let mut pages = cx.bedrock().list_custom_models().into_paginator().items().send();
             while let Some(m) = pages.next().await {
                 let m = m.map_err(|e| sdk_err("bedrock:ListCustomModels", e))?;
-                let d = match cx.bedrock().get_custom_model().model_identifier(m.model_arn()).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("bedrock:GetCustomModel", e))?,
-                };
+                let described = cx.bedrock().get_custom_model().model_identifier(m.model_arn()).send().await;
                 let mut a = asset(cx, m.model_arn(), AssetKind::CustomModel, Service::Bedrock, m.model_name())
                     .with_created(ts(Some(m.creation_time())));
                 if let Some(st) = m.model_status() {
                     a = a.with_status(st.as_str());
                 }
-                let base = d.base_model_arn().unwrap_or(m.base_model_arn());
-                if !base.is_empty() {
-                    a.relate(RelationKind::FineTunedFrom, base);
-                }
-                if let Some(job) = d.job_arn() {
-                    a.relate(RelationKind::ProducedBy, job);
-                }
-                if let Some(uri) = d.training_data_config().and_then(|t| t.s3_uri())
-                    && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
-                {
-                    a.relate_ref(RelationKind::TrainedOn, bucket, uri);
-                }
-                if let Some(uri) = d.output_data_config().map(|o| o.s3_uri())
-                    && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
-                {
-                    a.relate_ref(RelationKind::StoredIn, bucket, uri);
-                }
-                a.attr("customization_type", s(d.customization_type().map(|c| c.as_str())));
                 a.attr("base_model_name", s(Some(m.base_model_name())));
-                a.tags = bedrock_tags(cx, &a.id).await?;
+                if !m.base_model_arn().is_empty() {
+                    a.relate(RelationKind::FineTunedFrom, m.base_model_arn());
+                }
+                if let Some(d) = keep(&mut a, "bedrock:GetCustomModel", described) {
+                    if let Some(base) = d.base_model_arn().filter(|b| !b.is_empty() && *b != m.base_model_arn()) {
+                        a.relate(RelationKind::FineTunedFrom, base);
+                    }
+                    if let Some(job) = d.job_arn() {
+                        a.relate(RelationKind::ProducedBy, job);
+                    }
+                    if let Some(uri) = d.training_data_config().and_then(|t| t.s3_uri())
+                        && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
+                    {
+                        a.relate_ref(RelationKind::TrainedOn, bucket, uri);
+                    }
+                    if let Some(uri) = d.output_data_config().map(|o| o.s3_uri())
+                        && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
+                    {
+                        a.relate_ref(RelationKind::StoredIn, bucket, uri);
+                    }
+                    a.attr("customization_type", s(d.customization_type().map(|c| c.as_str())));
+                }
+                let tag_arn = a.id.clone();
+                bedrock_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

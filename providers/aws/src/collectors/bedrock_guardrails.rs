@@ -28,7 +28,8 @@ impl Collector<AwsScope> for Guardrails {
                     .with_status(g.status().as_str());
                 a.attr("version", s(Some(g.version())));
                 a.attr("description", s(g.description()));
-                a.tags = bedrock_tags(cx, &a.id).await?;
+                let tag_arn = a.id.clone();
+                bedrock_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

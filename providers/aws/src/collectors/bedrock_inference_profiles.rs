@@ -37,7 +37,8 @@ impl Collector<AwsScope> for InferenceProfiles {
                     }
                 }
                 a.attr("description", s(p.description()));
-                a.tags = bedrock_tags(cx, &a.id).await?;
+                let tag_arn = a.id.clone();
+                bedrock_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

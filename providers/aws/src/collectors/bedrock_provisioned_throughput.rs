@@ -32,7 +32,8 @@ impl Collector<AwsScope> for ProvisionedThroughput {
                 a.attr("foundation_model_arn", s(Some(p.foundation_model_arn())));
                 a.attr("model_units", Some(serde_json::json!(p.model_units())));
                 a.attr("commitment", s(p.commitment_duration().map(|c| c.as_str())));
-                a.tags = bedrock_tags(cx, &a.id).await?;
+                let tag_arn = a.id.clone();
+                bedrock_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

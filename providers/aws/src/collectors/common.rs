@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Service};
+use aimscope_core::{Asset, AssetKind, Cloud, CollectError, Service, detail};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::error::sdk_err;
 use crate::scope::AwsScope;
@@ -20,8 +23,38 @@ pub fn asset(
     Asset::new(id, Cloud::Aws, cx.account(), Some(cx.region().to_owned()), kind, service, name)
 }
 
-/// Tags of a SageMaker resource (sagemaker:ListTags, paginated).
-pub async fn sagemaker_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
+/// The output of a detail call made after `a` was listed; a failure is recorded on the asset
+/// (which stays in the inventory with what the list gave) and gives `None`.
+pub fn keep<T, E>(a: &mut Asset, op: &str, r: Result<T, SdkError<E, HttpResponse>>) -> Option<T>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    detail(a, op, r.map_err(|e| sdk_err(op, e)))
+}
+
+/// Sets the asset's tags from a tag lookup, or records the failed call on it.
+fn set_tags(a: &mut Asset, op: &str, r: Result<BTreeMap<String, String>, CollectError>) {
+    if let Some(tags) = detail(a, op, r) {
+        a.tags = tags;
+    }
+}
+
+/// Tags a SageMaker resource (sagemaker:ListTags, paginated).
+pub async fn sagemaker_tags(cx: &AwsScope, a: &mut Asset, arn: &str) {
+    set_tags(a, "sagemaker:ListTags", list_sagemaker_tags(cx, arn).await);
+}
+
+/// Tags a Bedrock resource (bedrock:ListTagsForResource).
+pub async fn bedrock_tags(cx: &AwsScope, a: &mut Asset, arn: &str) {
+    set_tags(a, "bedrock:ListTagsForResource", list_bedrock_tags(cx, arn).await);
+}
+
+/// Tags a Bedrock Agents resource (bedrock:ListTagsForResource on the agent endpoint).
+pub async fn agent_tags(cx: &AwsScope, a: &mut Asset, arn: &str) {
+    set_tags(a, "bedrock:ListTagsForResource", list_agent_tags(cx, arn).await);
+}
+
+async fn list_sagemaker_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
     let mut tags = BTreeMap::new();
     let mut pages = cx.sagemaker().list_tags().resource_arn(arn).into_paginator().items().send();
     while let Some(t) = pages.next().await {
@@ -33,8 +66,7 @@ pub async fn sagemaker_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String,
     Ok(tags)
 }
 
-/// Tags of a Bedrock resource (bedrock:ListTagsForResource).
-pub async fn bedrock_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
+async fn list_bedrock_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
     let out = cx
         .bedrock()
         .list_tags_for_resource()
@@ -45,8 +77,7 @@ pub async fn bedrock_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, S
     Ok(out.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect())
 }
 
-/// Tags of a Bedrock Agents resource (bedrock:ListTagsForResource on the agent endpoint).
-pub async fn agent_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
+async fn list_agent_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {
     let out = cx
         .bedrock_agent()
         .list_tags_for_resource()

@@ -6,7 +6,7 @@ use aimscope_core::{AssetKind, AssetStream, Collector, Service};
 use async_stream::try_stream;
 
 use super::common::asset;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct TaskDefinitions;
@@ -21,12 +21,18 @@ impl Collector<AwsScope> for TaskDefinitions {
             let mut families = cx.ecs().list_task_definition_families()
                 .status(aws_sdk_ecs::types::TaskDefinitionFamilyStatus::Active)
                 .into_paginator().items().send();
+            let mut unreadable = None;
             while let Some(family) = families.next().await {
                 let family = family.map_err(|e| sdk_err("ecs:ListTaskDefinitionFamilies", e))?;
+                // A task definition is recorded only when it shows outside-AI evidence, so one
+                // that cannot be read is a coverage gap (reported after the others are read),
+                // not an asset.
                 let out = match cx.ecs().describe_task_definition().task_definition(&family).send().await {
                     Ok(o) => o,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("ecs:DescribeTaskDefinition", e))?,
+                    Err(e) => {
+                        unreadable.get_or_insert(sdk_err("ecs:DescribeTaskDefinition", e));
+                        continue;
+                    }
                 };
                 let Some(td) = out.task_definition() else { continue };
                 let Some(arn) = td.task_definition_arn() else { continue };
@@ -63,6 +69,9 @@ impl Collector<AwsScope> for TaskDefinitions {
                 for u in usages {
                     yield u;
                 }
+            }
+            if let Some(e) = unreadable {
+                Err(e)?;
             }
         })
     }

@@ -30,7 +30,8 @@ impl Collector<AwsScope> for Domains {
                     a = a.with_status(st.as_str());
                 }
                 a.attr("url", s(d.url()));
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
 
                 let mut users = cx.sagemaker().list_user_profiles().domain_id_equals(domain_id).into_paginator().items().send();

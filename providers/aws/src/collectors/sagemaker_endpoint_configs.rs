@@ -3,9 +3,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, s, sagemaker_tags, ts};
+use super::common::{asset, keep, s, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct EndpointConfigs;
@@ -21,31 +21,30 @@ impl Collector<AwsScope> for EndpointConfigs {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListEndpointConfigs", e))?;
                 let Some(name) = item.endpoint_config_name() else { continue };
-                let d = match cx.sagemaker().describe_endpoint_config().endpoint_config_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeEndpointConfig", e))?,
-                };
-                let raw_arn = d.endpoint_config_arn().map(str::to_owned);
+                let described = cx.sagemaker().describe_endpoint_config().endpoint_config_name(name).send().await;
+                let raw_arn = item.endpoint_config_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint-config", name));
                 let mut a = asset(cx, id, AssetKind::EndpointConfig, Service::Sagemaker, name)
-                    .with_created(ts(d.creation_time()));
-                let variants: Vec<_> = d.production_variants().iter().chain(d.shadow_production_variants().iter()).collect();
-                for v in &variants {
-                    if let Some(model) = v.model_name() {
-                        a.relate(RelationKind::Serves, arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", model));
+                    .with_created(ts(item.creation_time()));
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeEndpointConfig", described) {
+                    let variants: Vec<_> = d.production_variants().iter().chain(d.shadow_production_variants().iter()).collect();
+                    for v in &variants {
+                        if let Some(model) = v.model_name() {
+                            a.relate(RelationKind::Serves, arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", model));
+                        }
                     }
+                    a.attr("variants", Some(serde_json::json!(variants.iter().map(|v| serde_json::json!({
+                        "name": v.variant_name(),
+                        "model": v.model_name(),
+                        "instance_type": v.instance_type().map(|t| t.as_str()),
+                        "serverless": v.serverless_config().is_some(),
+                    })).collect::<Vec<_>>())));
+                    a.attr("kms_key", s(d.kms_key_id()));
+                    a.attr("data_capture", d.data_capture_config().map(|c| serde_json::Value::Bool(c.enable_capture().unwrap_or(true))));
                 }
-                a.attr("variants", Some(serde_json::json!(variants.iter().map(|v| serde_json::json!({
-                    "name": v.variant_name(),
-                    "model": v.model_name(),
-                    "instance_type": v.instance_type().map(|t| t.as_str()),
-                    "serverless": v.serverless_config().is_some(),
-                })).collect::<Vec<_>>())));
-                a.attr("kms_key", s(d.kms_key_id()));
-                a.attr("data_capture", d.data_capture_config().map(|c| serde_json::Value::Bool(c.enable_capture().unwrap_or(true))));
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

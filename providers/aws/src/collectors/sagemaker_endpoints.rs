@@ -3,9 +3,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, sagemaker_tags, ts};
+use super::common::{asset, keep, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct Endpoints;
@@ -21,23 +21,22 @@ impl Collector<AwsScope> for Endpoints {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListEndpoints", e))?;
                 let Some(name) = item.endpoint_name() else { continue };
-                let d = match cx.sagemaker().describe_endpoint().endpoint_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeEndpoint", e))?,
-                };
-                let raw_arn = d.endpoint_arn().or(item.endpoint_arn()).map(str::to_owned);
+                let described = cx.sagemaker().describe_endpoint().endpoint_name(name).send().await;
+                let raw_arn = item.endpoint_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint", name));
                 let mut a = asset(cx, id, AssetKind::Endpoint, Service::Sagemaker, name)
-                    .with_created(ts(d.creation_time().or(item.creation_time())));
-                if let Some(status) = d.endpoint_status().or(item.endpoint_status()) {
+                    .with_created(ts(item.creation_time()));
+                if let Some(status) = item.endpoint_status() {
                     a = a.with_status(status.as_str());
                 }
-                if let Some(cfg) = d.endpoint_config_name() {
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeEndpoint", described)
+                    && let Some(cfg) = d.endpoint_config_name()
+                {
                     a.relate(RelationKind::Deploys, arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint-config", cfg));
                 }
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -28,7 +28,8 @@ impl Collector<AwsScope> for FeatureGroups {
                 if let Some(st) = f.feature_group_status() {
                     a = a.with_status(st.as_str());
                 }
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -3,9 +3,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, s, sagemaker_tags, ts};
+use super::common::{asset, keep, s, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct InferenceComponents;
@@ -21,30 +21,29 @@ impl Collector<AwsScope> for InferenceComponents {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListInferenceComponents", e))?;
                 let Some(name) = item.inference_component_name() else { continue };
-                let d = match cx.sagemaker().describe_inference_component().inference_component_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeInferenceComponent", e))?,
-                };
-                let raw_arn = d.inference_component_arn().or(item.inference_component_arn()).map(str::to_owned);
+                let described = cx.sagemaker().describe_inference_component().inference_component_name(name).send().await;
+                let raw_arn = item.inference_component_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "inference-component", name));
                 let mut a = asset(cx, id, AssetKind::Deployment, Service::Sagemaker, name)
-                    .with_created(ts(d.creation_time().or(item.creation_time())));
-                if let Some(st) = d.inference_component_status().or(item.inference_component_status()) {
+                    .with_created(ts(item.creation_time()));
+                if let Some(st) = item.inference_component_status() {
                     a = a.with_status(st.as_str());
-                }
-                let specs = d.specification().into_iter().chain(d.specifications().iter());
-                for spec in specs {
-                    if let Some(model) = spec.model_name() {
-                        a.relate(RelationKind::Serves, arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", model));
-                    }
                 }
                 // The endpoint hosts the component: recorded as an attribute, not a dependency,
                 // so the endpoint (not the component) inherits from the component's model.
-                a.attr("endpoint", s(d.endpoint_arn().or(item.endpoint_arn())));
-                a.attr("variant", s(d.variant_name()));
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                a.attr("endpoint", s(item.endpoint_arn()));
+                a.attr("variant", s(item.variant_name()));
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeInferenceComponent", described) {
+                    let specs = d.specification().into_iter().chain(d.specifications().iter());
+                    for spec in specs {
+                        if let Some(model) = spec.model_name() {
+                            a.relate(RelationKind::Serves, arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", model));
+                        }
+                    }
+                }
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -4,7 +4,7 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, s, sagemaker_tags, ts};
+use super::common::{asset, keep, s, sagemaker_tags, ts};
 use crate::arn;
 use crate::error::sdk_err;
 use crate::scope::AwsScope;
@@ -31,7 +31,8 @@ impl Collector<AwsScope> for ModelPackages {
                     group = group.with_status(st.as_str());
                 }
                 group.attr("description", s(g.model_package_group_description()));
-                group.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&group.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| group.id.clone());
+                sagemaker_tags(cx, &mut group, &tag_arn).await;
                 let group_tags = group.tags.clone();
                 yield group;
 
@@ -54,6 +55,21 @@ impl Collector<AwsScope> for ModelPackages {
                     // A versioned package takes its group's tags and cannot carry its own
                     // (CreateModelPackage rejects Tags with ModelPackageGroupName).
                     a.tags = group_tags.clone();
+                    // The registered artifact: enrichment links it to the training job that
+                    // wrote it, so the package inherits that job's data classification.
+                    let described = cx.sagemaker().describe_model_package().model_package_name(pkg_arn).send().await;
+                    if let Some(d) = keep(&mut a, "sagemaker:DescribeModelPackage", described) {
+                        let containers = d.inference_specification().map(|i| i.containers()).unwrap_or_default();
+                        if let Some(c) = containers.first() {
+                            a.attr("image", s(c.image()));
+                            a.attr("model_data_url", s(c.model_data_url()));
+                        }
+                        for url in containers.iter().filter_map(|c| c.model_data_url()) {
+                            if let Some(bucket) = arn::s3_bucket_arn(cx.partition, url) {
+                                a.relate_ref(RelationKind::StoredIn, bucket, url);
+                            }
+                        }
+                    }
                     yield a;
                 }
             }

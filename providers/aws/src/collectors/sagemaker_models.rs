@@ -4,9 +4,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, s, sagemaker_tags, ts};
+use super::common::{asset, keep, s, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct Models;
@@ -22,43 +22,42 @@ impl Collector<AwsScope> for Models {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListModels", e))?;
                 let Some(name) = item.model_name() else { continue };
-                let d = match cx.sagemaker().describe_model().model_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeModel", e))?,
-                };
-                let raw_arn = d.model_arn().or(item.model_arn()).map(str::to_owned);
+                let described = cx.sagemaker().describe_model().model_name(name).send().await;
+                let raw_arn = item.model_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", name));
                 let mut a = asset(cx, id, AssetKind::Model, Service::Sagemaker, name)
-                    .with_created(ts(d.creation_time().or(item.creation_time())));
-                // The primary container, or the first of an inference pipeline's containers.
-                let containers: Vec<_> = d.primary_container().into_iter().chain(d.containers().iter()).collect();
-                let mut registered = false;
-                for (i, c) in containers.iter().enumerate() {
-                    if i == 0 {
-                        a.attr("image", s(c.image()));
-                        a.attr("model_data_url", s(c.model_data_url()));
+                    .with_created(ts(item.creation_time()));
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeModel", described) {
+                    // The primary container, or the first of an inference pipeline's containers.
+                    let containers: Vec<_> = d.primary_container().into_iter().chain(d.containers().iter()).collect();
+                    let mut registered = false;
+                    for (i, c) in containers.iter().enumerate() {
+                        if i == 0 {
+                            a.attr("image", s(c.image()));
+                            a.attr("model_data_url", s(c.model_data_url()));
+                        }
+                        if let Some(url) = c.model_data_url()
+                            && let Some(bucket) = arn::s3_bucket_arn(cx.partition, url)
+                        {
+                            a.relate_ref(RelationKind::StoredIn, bucket, url);
+                        }
+                        if let Some(pkg) = c.model_package_name() {
+                            registered = true;
+                            let target = if pkg.starts_with("arn:") {
+                                arn::sagemaker_id(pkg)
+                            } else {
+                                arn::sagemaker(cx.partition, cx.region(), cx.account(), "model-package", pkg)
+                            };
+                            a.relate(RelationKind::PartOf, target);
+                        }
                     }
-                    if let Some(url) = c.model_data_url()
-                        && let Some(bucket) = arn::s3_bucket_arn(cx.partition, url)
-                    {
-                        a.relate_ref(RelationKind::StoredIn, bucket, url);
-                    }
-                    if let Some(pkg) = c.model_package_name() {
-                        registered = true;
-                        let target = if pkg.starts_with("arn:") {
-                            arn::sagemaker_id(pkg)
-                        } else {
-                            arn::sagemaker(cx.partition, cx.region(), cx.account(), "model-package", pkg)
-                        };
-                        a.relate(RelationKind::PartOf, target);
-                    }
+                    a.attr("in_model_registry", Some(serde_json::Value::Bool(registered)));
+                    a.attr("execution_role", s(d.execution_role_arn()));
+                    a.attr("network_isolation", d.enable_network_isolation().map(serde_json::Value::Bool));
                 }
-                a.attr("in_model_registry", Some(serde_json::Value::Bool(registered)));
-                a.attr("execution_role", s(d.execution_role_arn()));
-                a.attr("network_isolation", d.enable_network_isolation().map(serde_json::Value::Bool));
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

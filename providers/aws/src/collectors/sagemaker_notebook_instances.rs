@@ -30,7 +30,8 @@ impl Collector<AwsScope> for NotebookInstances {
                 }
                 a.attr("instance_type", s(n.instance_type().map(|t| t.as_str())));
                 a.attr("url", s(n.url()));
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -27,7 +27,8 @@ impl Collector<AwsScope> for Pipelines {
                 let mut a = asset(cx, id, AssetKind::Pipeline, Service::Sagemaker, name).with_created(ts(p.creation_time()));
                 a.attr("role", s(p.role_arn()));
                 a.attr("description", s(p.pipeline_description()));
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -3,9 +3,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, s, sagemaker_tags, ts};
+use super::common::{asset, keep, s, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct ProcessingJobs;
@@ -21,33 +21,32 @@ impl Collector<AwsScope> for ProcessingJobs {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListProcessingJobs", e))?;
                 let Some(name) = item.processing_job_name() else { continue };
-                let d = match cx.sagemaker().describe_processing_job().processing_job_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeProcessingJob", e))?,
-                };
-                let raw_arn = d.processing_job_arn().or(item.processing_job_arn()).map(str::to_owned);
+                let described = cx.sagemaker().describe_processing_job().processing_job_name(name).send().await;
+                let raw_arn = item.processing_job_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "processing-job", name));
                 let mut a = asset(cx, id, AssetKind::ProcessingJob, Service::Sagemaker, name)
-                    .with_created(ts(d.creation_time()));
-                if let Some(st) = d.processing_job_status() {
+                    .with_created(ts(item.creation_time()));
+                if let Some(st) = item.processing_job_status() {
                     a = a.with_status(st.as_str());
                 }
-                for input in d.processing_inputs() {
-                    if let Some(uri) = input.s3_input().and_then(|x| x.s3_uri())
-                        && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
-                    {
-                        a.relate_ref(RelationKind::Uses, bucket, uri);
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeProcessingJob", described) {
+                    for input in d.processing_inputs() {
+                        if let Some(uri) = input.s3_input().and_then(|x| x.s3_uri())
+                            && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
+                        {
+                            a.relate_ref(RelationKind::Uses, bucket, uri);
+                        }
+                    }
+                    a.attr("image", s(d.app_specification().and_then(|x| x.image_uri())));
+                    if let Some(env) = d.environment() {
+                        let mut names: Vec<&String> = env.keys().collect();
+                        names.sort();
+                        a.attr("environment_names", Some(serde_json::json!(names)));
                     }
                 }
-                a.attr("image", s(d.app_specification().and_then(|x| x.image_uri())));
-                if let Some(env) = d.environment() {
-                    let mut names: Vec<&String> = env.keys().collect();
-                    names.sort();
-                    a.attr("environment_names", Some(serde_json::json!(names)));
-                }
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -4,9 +4,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, s, sagemaker_tags, ts};
+use super::common::{asset, keep, s, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct TrainingJobs;
@@ -22,42 +22,41 @@ impl Collector<AwsScope> for TrainingJobs {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListTrainingJobs", e))?;
                 let Some(name) = item.training_job_name() else { continue };
-                let d = match cx.sagemaker().describe_training_job().training_job_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeTrainingJob", e))?,
-                };
-                let raw_arn = d.training_job_arn().or(item.training_job_arn()).map(str::to_owned);
+                let described = cx.sagemaker().describe_training_job().training_job_name(name).send().await;
+                let raw_arn = item.training_job_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "training-job", name));
                 let mut a = asset(cx, id, AssetKind::TrainingJob, Service::Sagemaker, name)
-                    .with_created(ts(d.creation_time().or(item.creation_time())));
-                if let Some(status) = d.training_job_status().or(item.training_job_status()) {
+                    .with_created(ts(item.creation_time()));
+                if let Some(status) = item.training_job_status() {
                     a = a.with_status(status.as_str());
                 }
-                for ch in d.input_data_config() {
-                    let Some(uri) = ch.data_source().and_then(|ds| ds.s3_data_source()).and_then(|s3| s3.s3_uri()) else { continue };
-                    if let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri) {
-                        a.relate_ref(RelationKind::TrainedOn, bucket, uri);
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeTrainingJob", described) {
+                    for ch in d.input_data_config() {
+                        let Some(uri) = ch.data_source().and_then(|ds| ds.s3_data_source()).and_then(|s3| s3.s3_uri()) else { continue };
+                        if let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri) {
+                            a.relate_ref(RelationKind::TrainedOn, bucket, uri);
+                        }
+                    }
+                    let artifacts = d.model_artifacts().and_then(|m| m.s3_model_artifacts());
+                    a.attr("model_artifacts", s(artifacts));
+                    if let Some(uri) = d.output_data_config().and_then(|o| o.s3_output_path())
+                        && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
+                    {
+                        a.relate_ref(RelationKind::StoredIn, bucket, uri);
+                    }
+                    a.attr("training_image", s(d.algorithm_specification().and_then(|x| x.training_image())));
+                    a.attr("algorithm", s(d.algorithm_specification().and_then(|x| x.algorithm_name())));
+                    a.attr("role", s(d.role_arn()));
+                    // Environment variable *names* only: values may be credentials.
+                    if let Some(env) = d.environment() {
+                        let mut names: Vec<&String> = env.keys().collect();
+                        names.sort();
+                        a.attr("environment_names", Some(serde_json::json!(names)));
                     }
                 }
-                let artifacts = d.model_artifacts().and_then(|m| m.s3_model_artifacts());
-                a.attr("model_artifacts", s(artifacts));
-                if let Some(uri) = d.output_data_config().and_then(|o| o.s3_output_path())
-                    && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
-                {
-                    a.relate_ref(RelationKind::StoredIn, bucket, uri);
-                }
-                a.attr("training_image", s(d.algorithm_specification().and_then(|x| x.training_image())));
-                a.attr("algorithm", s(d.algorithm_specification().and_then(|x| x.algorithm_name())));
-                a.attr("role", s(d.role_arn()));
-                // Environment variable *names* only: values may be credentials.
-                if let Some(env) = d.environment() {
-                    let mut names: Vec<&String> = env.keys().collect();
-                    names.sort();
-                    a.attr("environment_names", Some(serde_json::json!(names)));
-                }
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -3,9 +3,9 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, sagemaker_tags, ts};
+use super::common::{asset, keep, sagemaker_tags, ts};
 use crate::arn;
-use crate::error::{is_not_found, sdk_err};
+use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
 pub struct TransformJobs;
@@ -21,27 +21,26 @@ impl Collector<AwsScope> for TransformJobs {
             while let Some(item) = pages.next().await {
                 let item = item.map_err(|e| sdk_err("sagemaker:ListTransformJobs", e))?;
                 let Some(name) = item.transform_job_name() else { continue };
-                let d = match cx.sagemaker().describe_transform_job().transform_job_name(name).send().await {
-                    Ok(d) => d,
-                    Err(e) if is_not_found(&e) => continue,
-                    Err(e) => Err(sdk_err("sagemaker:DescribeTransformJob", e))?,
-                };
-                let raw_arn = d.transform_job_arn().or(item.transform_job_arn()).map(str::to_owned);
+                let described = cx.sagemaker().describe_transform_job().transform_job_name(name).send().await;
+                let raw_arn = item.transform_job_arn().map(str::to_owned);
                 let id = raw_arn.as_deref().map(arn::sagemaker_id)
                     .unwrap_or_else(|| arn::sagemaker(cx.partition, cx.region(), cx.account(), "transform-job", name));
-                let mut a = asset(cx, id, AssetKind::BatchJob, Service::Sagemaker, name).with_created(ts(d.creation_time()));
-                if let Some(st) = d.transform_job_status() {
+                let mut a = asset(cx, id, AssetKind::BatchJob, Service::Sagemaker, name).with_created(ts(item.creation_time()));
+                if let Some(st) = item.transform_job_status() {
                     a = a.with_status(st.as_str());
                 }
-                if let Some(model) = d.model_name() {
-                    a.relate(RelationKind::Serves, arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", model));
+                if let Some(d) = keep(&mut a, "sagemaker:DescribeTransformJob", described) {
+                    if let Some(model) = d.model_name() {
+                        a.relate(RelationKind::Serves, arn::sagemaker(cx.partition, cx.region(), cx.account(), "model", model));
+                    }
+                    if let Some(uri) = d.transform_input().and_then(|i| i.data_source()).and_then(|ds| ds.s3_data_source()).and_then(|s3| s3.s3_uri())
+                        && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
+                    {
+                        a.relate_ref(RelationKind::Uses, bucket, uri);
+                    }
                 }
-                if let Some(uri) = d.transform_input().and_then(|i| i.data_source()).and_then(|ds| ds.s3_data_source()).and_then(|s3| s3.s3_uri())
-                    && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
-                {
-                    a.relate_ref(RelationKind::Uses, bucket, uri);
-                }
-                a.tags = sagemaker_tags(cx, raw_arn.as_deref().unwrap_or(&a.id)).await?;
+                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
+                sagemaker_tags(cx, &mut a, &tag_arn).await;
                 yield a;
             }
         })

@@ -4,7 +4,7 @@ use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
 use super::common::{arm_asset, str_at};
-use crate::ids::{ml_ref, norm};
+use crate::ids::{AssetClass, norm};
 use crate::scope::{AzureScope, ML_API};
 
 pub struct BatchEndpoints;
@@ -29,7 +29,7 @@ impl Collector<AzureScope> for BatchEndpoints {
                         let Some(mut dep) = arm_asset(cx, d, AssetKind::Deployment, Service::AzureMachineLearning) else { continue };
                         let model = str_at(d, "/properties/model/assetId").or_else(|| str_at(d, "/properties/model/uri"));
                         if let Some(m) = model
-                            && let Some(target) = ml_ref(ws_id, m, "models")
+                            && let Some(target) = cx.resolve(ws_id, m, AssetClass::Model).await
                         {
                             dep.relate_ref(RelationKind::Serves, target, m);
                         }

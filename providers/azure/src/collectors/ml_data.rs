@@ -4,7 +4,7 @@ use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
 use super::common::{arm_asset, s, str_at};
-use crate::ids::{ml_ref, norm};
+use crate::ids::{AssetClass, norm};
 use crate::scope::{AzureScope, ML_API};
 
 pub struct Data;
@@ -30,7 +30,7 @@ impl Collector<AzureScope> for Data {
                         a.attr("data_type", s(str_at(v, "/properties/dataType")));
                         if let Some(uri) = str_at(v, "/properties/dataUri") {
                             a.attr("data_uri", s(Some(uri)));
-                            if let Some(target) = ml_ref(ws_id, uri, "data") {
+                            if let Some(target) = cx.resolve(ws_id, uri, AssetClass::Data).await {
                                 a.relate_ref(RelationKind::StoredIn, target, uri);
                             }
                         }

@@ -4,7 +4,7 @@ use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
 use super::common::{arm_asset, s, str_at};
-use crate::ids::{ml_ref, norm};
+use crate::ids::{AssetClass, norm};
 use crate::scope::{AzureScope, ML_API};
 
 pub struct Models;
@@ -31,11 +31,18 @@ impl Collector<AzureScope> for Models {
                         if let Some(job) = str_at(v, "/properties/jobName") {
                             a.relate(RelationKind::ProducedBy, format!("{}/jobs/{}", norm(ws_id), job.to_ascii_lowercase()));
                         }
+                        // The artifact: a job's output (`azureml://jobs/<job>/outputs/…`) names the
+                        // job that produced it; a datastore or storage URL is where it is kept.
                         if let Some(uri) = str_at(v, "/properties/modelUri")
-                            && let Some(target) = ml_ref(ws_id, uri, "data")
-                            && target.contains("/datastores/")
+                            && let Some(target) = cx.resolve(ws_id, uri, AssetClass::Data).await
                         {
-                            a.relate_ref(RelationKind::StoredIn, target, uri);
+                            let produced = target.contains("/jobs/");
+                            if produced || target.contains("/datastores/") || target.contains("storageaccounts/") || target.starts_with("https://") {
+                                let kind = if produced { RelationKind::ProducedBy } else { RelationKind::StoredIn };
+                                if !a.relations.iter().any(|r| r.kind == kind && r.target == target) {
+                                    a.relate_ref(kind, target, uri);
+                                }
+                            }
                         }
                         a.relate(RelationKind::PartOf, norm(ws_id));
                         // Versions in the workspace registry are registered by definition.

@@ -6,7 +6,7 @@ use async_stream::try_stream;
 use aimscope_core::detect::{Sighting, Signal, usage_assets};
 
 use super::common::{arm_asset, env_names, s, str_at};
-use crate::ids::{ml_ref, norm};
+use crate::ids::{AssetClass, norm};
 use crate::scope::{AzureScope, ML_API};
 
 pub struct OnlineEndpoints;
@@ -32,7 +32,7 @@ impl Collector<AzureScope> for OnlineEndpoints {
                     for d in &deployments {
                         let Some(mut dep) = arm_asset(cx, d, AssetKind::Deployment, Service::AzureMachineLearning) else { continue };
                         if let Some(model) = str_at(d, "/properties/model")
-                            && let Some(target) = ml_ref(ws_id, model, "models")
+                            && let Some(target) = cx.resolve(ws_id, model, AssetClass::Model).await
                         {
                             dep.relate_ref(RelationKind::Serves, target, model);
                         }

@@ -6,6 +6,7 @@ use google_cloud_gax::paginator::ItemPaginator as _;
 
 use super::common::{asset, data_ref};
 use crate::error::gcp_err;
+use crate::names::model_version;
 use crate::scope::{GcpScope, ts};
 
 pub struct BatchPredictionJobs;
@@ -27,7 +28,7 @@ impl Collector<GcpScope> for BatchPredictionJobs {
                     a = a.with_status(st);
                 }
                 if !x.model.is_empty() {
-                    a.relate(RelationKind::Serves, x.model.clone());
+                    a.relate(RelationKind::Serves, model_version(&x.model, &x.model_version_id));
                 }
                 for uri in x.input_config.as_ref().and_then(|c| c.gcs_source()).map(|g| g.uris.clone()).unwrap_or_default() {
                     if let Some(b) = data_ref(&uri) {

@@ -6,6 +6,7 @@ use google_cloud_gax::paginator::ItemPaginator as _;
 
 use super::common::asset;
 use crate::error::gcp_err;
+use crate::names::model_version;
 use crate::scope::{GcpScope, ts};
 
 pub struct Endpoints;
@@ -25,8 +26,7 @@ impl Collector<GcpScope> for Endpoints {
                 let mut a = asset(cx, &x.name, &x.display_name, AssetKind::Endpoint, &x.labels).with_created(ts(x.create_time.as_ref()));
                 for d in &x.deployed_models {
                     if !d.model.is_empty() {
-                        let version = if d.model_version_id.is_empty() { "1".to_owned() } else { d.model_version_id.clone() };
-                        a.relate_ref(RelationKind::Serves, format!("{}@{version}", d.model), d.id.clone());
+                        a.relate_ref(RelationKind::Serves, model_version(&d.model, &d.model_version_id), d.id.clone());
                     }
                 }
                 a.attr("deployed_models", Some(x.deployed_models.len().into()));
