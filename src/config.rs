@@ -180,6 +180,11 @@ impl Config {
         if self.scan.collector_timeout_secs == 0 {
             return Err("scan.collector_timeout_secs must be at least 1".into());
         }
+        // A misspelt id would silently leave a collector on.
+        let known = crate::providers::collector_ids();
+        if let Some(bad) = self.scan.disabled_collectors.iter().find(|d| !known.contains(&d.as_str())) {
+            return Err(format!("scan.disabled_collectors: unknown collector `{bad}` (valid: {})", known.join(", ")));
+        }
         self.classification.validate()?;
         self.policy.validate()?;
         Ok(())

@@ -41,3 +41,19 @@ pub fn build(
         }
     }
 }
+
+/// Every collector id of the clouds built in (the values `scan.disabled_collectors` accepts),
+/// from the providers' own registries.
+pub fn collector_ids() -> Vec<&'static str> {
+    #[allow(unused_mut)]
+    let mut ids: Vec<&'static str> = Vec::new();
+    #[cfg(feature = "aws")]
+    ids.extend(aimscope_aws::collectors::ALL.iter().map(|c| c.name()));
+    #[cfg(feature = "azure")]
+    ids.extend(aimscope_azure::collectors::ALL.iter().map(|c| c.name()));
+    #[cfg(feature = "gcp")]
+    ids.extend(aimscope_gcp::collectors::ALL.iter().chain(aimscope_gcp::collectors::PROJECT.iter()).map(|c| c.name()));
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}

@@ -205,3 +205,49 @@ fn no_azure_credentials_is_a_one_line_skip() {
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(stderr.contains("not seen: azure discovery (skipped): no Azure credentials found"), "{stderr}");
 }
+
+/// A listed endpoint whose deployments cannot be read (a 403 on the child collection, as a
+/// scoped role assignment gives) stays in the inventory, marked partial; so does the rest.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_child_listing_keeps_the_listed_endpoint() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let server = estate().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{WS}/onlineEndpoints/claims-online/deployments")))
+        .respond_with(ResponseTemplate::new(403).insert_header("content-type", "application/json").set_body_json(json!({
+            "error": {"code": "AuthorizationFailed", "message": "The client 'auditor' does not have authorization to perform action 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read'."}
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let cfg = write(dir.path(), "aimscope.toml", &azure::config(&server));
+    let out = dir.path().join("inv.json");
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
+    let res = aimscope_async(
+        args(&["scan", "--provider", "azure", "--config", &c, "--out", &o]),
+        vec![],
+        dir.path().to_owned(),
+    )
+    .await;
+    assert_eq!(res.status.code(), Some(4), "{}", String::from_utf8_lossy(&res.stderr));
+    let doc = read_json(&out);
+    let ws = WS.to_ascii_lowercase();
+    let endpoint = asset(&doc, &format!("{ws}/onlineendpoints/claims-online"));
+    assert_eq!(endpoint["details"]["status"], "partial", "{endpoint}");
+    let call = &endpoint["details"]["failed_calls"][0];
+    assert_eq!(call["operation"], "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read");
+    assert_eq!(call["error"], "denied");
+    let cov = doc["coverage"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["account"] == A[15..] && c["collector"] == "ml.online_endpoints")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(cov["status"], "partial", "{cov}");
+    // The model the deployment served is still there, from its own collector.
+    asset(&doc, &format!("{ws}/models/claims-model/versions/3"));
+}

@@ -239,3 +239,16 @@ fn hostile_config_values_are_config_errors_not_panics() {
         assert!(stderr.contains(key), "{table}.{key}: the error names the key: {stderr}");
     }
 }
+
+#[test]
+fn an_unknown_disabled_collector_is_a_config_error_naming_the_valid_ones() {
+    let dir = workdir();
+    let cfg = write(dir.path(), "c.toml", "[scan]\ndisabled_collectors = [\"sagemaker.modles\"]\n");
+    let res = aimscope(&["config", "check", "--config", cfg.to_str().unwrap_or_default()], &[], dir.path());
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("sagemaker.modles") && stderr.contains("sagemaker.models"), "{stderr}");
+    let ok = write(dir.path(), "ok.toml", "[scan]\ndisabled_collectors = [\"sagemaker.models\", \"vertex.models\"]\n");
+    let res = aimscope(&["config", "check", "--config", ok.to_str().unwrap_or_default()], &[], dir.path());
+    assert_eq!(res.status.code(), Some(0), "{}", String::from_utf8_lossy(&res.stderr));
+}

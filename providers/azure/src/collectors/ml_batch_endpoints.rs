@@ -1,6 +1,6 @@
 //! Azure ML batch endpoints and their deployments (deployment → model version).
 
-use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service, detail};
 use async_stream::try_stream;
 
 use super::common::{arm_asset, str_at};
@@ -23,7 +23,9 @@ impl Collector<AzureScope> for BatchEndpoints {
                     let Some(eid) = str_at(e, "/id") else { continue };
                     let Some(mut ep) = arm_asset(cx, e, AssetKind::Endpoint, Service::AzureMachineLearning) else { continue };
                     ep.attr("endpoint_type", Some("batch".into()));
-                    let deployments = cx.children(eid, "deployments", ML_API, "Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments/read").await?;
+                    // A listed endpoint stays even when its deployments cannot be read.
+                    let deployments = cx.children(eid, "deployments", ML_API, "Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments/read").await;
+                    let deployments = detail(&mut ep, "Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments/read", deployments).unwrap_or_default();
                     let mut deps = Vec::new();
                     for d in &deployments {
                         let Some(mut dep) = arm_asset(cx, d, AssetKind::Deployment, Service::AzureMachineLearning) else { continue };

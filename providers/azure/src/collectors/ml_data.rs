@@ -16,12 +16,21 @@ impl Collector<AzureScope> for Data {
 
     fn collect<'a>(&'a self, cx: &'a AzureScope) -> AssetStream<'a> {
         Box::pin(try_stream! {
+            let mut unreadable = None;
             for w in cx.workspaces().await? {
                 let Some(ws_id) = str_at(w, "/id") else { continue };
                 let containers = cx.children(ws_id, "data", ML_API, "Microsoft.MachineLearningServices/workspaces/data/read").await?;
                 for c in &containers {
                     let Some(cid) = str_at(c, "/id") else { continue };
-                    let versions = cx.children(cid, "versions", ML_API, "Microsoft.MachineLearningServices/workspaces/data/versions/read").await?;
+                    // One container whose versions cannot be read must not hide the others:
+                    // the failure ends the stream after them (a coverage gap).
+                    let versions = match cx.children(cid, "versions", ML_API, "Microsoft.MachineLearningServices/workspaces/data/versions/read").await {
+                        Ok(v) => v,
+                        Err(e) => {
+                            unreadable.get_or_insert(e);
+                            continue;
+                        }
+                    };
                     for v in &versions {
                         let Some(mut a) = arm_asset(cx, v, AssetKind::Dataset, Service::AzureMachineLearning) else { continue };
                         a.name = format!("{}:{}", str_at(c, "/name").unwrap_or(""), a.name);
@@ -38,6 +47,9 @@ impl Collector<AzureScope> for Data {
                         yield a;
                     }
                 }
+            }
+            if let Some(e) = unreadable {
+                Err(e)?;
             }
         })
     }

@@ -1,6 +1,6 @@
 //! Azure ML managed online endpoints and their deployments (deployment → model version).
 
-use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service, detail};
 use async_stream::try_stream;
 
 use aimscope_core::detect::{Sighting, Signal, usage_assets};
@@ -27,7 +27,9 @@ impl Collector<AzureScope> for OnlineEndpoints {
                     ep.attr("auth_mode", s(str_at(e, "/properties/authMode")));
                     ep.attr("public_network_access", s(str_at(e, "/properties/publicNetworkAccess")));
                     ep.attr("scoring_uri", s(str_at(e, "/properties/scoringUri")));
-                    let deployments = cx.children(eid, "deployments", ML_API, "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read").await?;
+                    // A listed endpoint stays even when its deployments cannot be read.
+                    let deployments = cx.children(eid, "deployments", ML_API, "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read").await;
+                    let deployments = detail(&mut ep, "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read", deployments).unwrap_or_default();
                     let mut extra = Vec::new();
                     for d in &deployments {
                         let Some(mut dep) = arm_asset(cx, d, AssetKind::Deployment, Service::AzureMachineLearning) else { continue };

@@ -1,6 +1,6 @@
 //! Azure ML registries (shared across workspaces) and their models.
 
-use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service, detail};
 use async_stream::try_stream;
 
 use super::common::{arm_asset, str_at};
@@ -20,8 +20,10 @@ impl Collector<AzureScope> for Registries {
             let registries = cx.arm.list(&url, "Microsoft.MachineLearningServices/registries/read").await?;
             for r in &registries {
                 let Some(rid) = str_at(r, "/id") else { continue };
-                let Some(reg) = arm_asset(cx, r, AssetKind::ModelRegistry, Service::AzureMachineLearning) else { continue };
-                let models = cx.children(rid, "models", ML_API, "Microsoft.MachineLearningServices/registries/models/read").await?;
+                let Some(mut reg) = arm_asset(cx, r, AssetKind::ModelRegistry, Service::AzureMachineLearning) else { continue };
+                // A listed registry stays even when its models cannot be read.
+                let models = cx.children(rid, "models", ML_API, "Microsoft.MachineLearningServices/registries/models/read").await;
+                let models = detail(&mut reg, "Microsoft.MachineLearningServices/registries/models/read", models).unwrap_or_default();
                 yield reg;
                 for m in &models {
                     let Some(mut a) = arm_asset(cx, m, AssetKind::Model, Service::AzureMachineLearning) else { continue };
