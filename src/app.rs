@@ -42,7 +42,10 @@ pub fn init_logging(cli: &Cli) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match cli.log_format {
-        LogFormat::Human => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
+        // https://no-color.org: a non-empty NO_COLOR turns colour off.
+        LogFormat::Human => builder
+            .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+            .try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
 }
@@ -455,10 +458,11 @@ fn summarize(inv: &Inventory) {
         };
         // A partial scope was listed in full: its assets are there, some details are not.
         let what = if g.status == CoverageStatus::Partial { "incomplete" } else { "not seen" };
-        eprintln!("{what}: {scope} {} ({}): {}", g.collector, g.status.as_str(), g.error.as_deref().unwrap_or(""));
+        // Through the logger, so `--log-format json` keeps stderr parseable and `-q` quiet.
+        tracing::warn!("{what}: {scope} {} ({}): {}", g.collector, g.status.as_str(), g.error.as_deref().unwrap_or(""));
     }
     if partial_assets > 0 {
-        eprintln!("{partial_assets} listed asset(s) have incomplete details (details.status = partial)");
+        tracing::warn!("{partial_assets} listed asset(s) have incomplete details (details.status = partial)");
     }
 }
 

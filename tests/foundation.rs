@@ -177,6 +177,19 @@ fn scan_without_credentials_explains_and_exits_4() {
     let doc = read_json(&out);
     assert_eq!(doc["run"]["complete"], false);
     assert_eq!(doc["coverage"].as_array().map(Vec::len), Some(3));
+    // `--log-format json`: every stderr line is JSON, the gaps included.
+    let o = out.to_str().unwrap_or_default();
+    let res = aimscope(&["--log-format", "json", "scan", "--provider", "aws,azure,gcp", "--out", o], &[], dir.path());
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("not seen: aws discovery (skipped)"), "{stderr}");
+    for line in stderr.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "not JSON: {line}");
+    }
+    // `-q`: nothing but errors; the exit code still says partial.
+    let res = aimscope(&["-q", "scan", "--provider", "aws,azure,gcp", "--out", o], &[], dir.path());
+    assert_eq!(res.status.code(), Some(4));
+    assert!(!String::from_utf8_lossy(&res.stderr).contains("not seen"), "{}", String::from_utf8_lossy(&res.stderr));
     assert_valid_inventory(&doc, dir.path());
 }
 
