@@ -27,6 +27,10 @@ pub enum Exit {
     Config = 3,
     Partial = 4,
     Findings = 5,
+    /// Stopped by SIGINT (128 + 2) after writing what was collected.
+    Interrupted = 130,
+    /// Stopped by SIGTERM (128 + 15) after writing what was collected.
+    Terminated = 143,
 }
 
 pub fn init_logging(cli: &Cli) {
@@ -216,6 +220,7 @@ pub async fn collect(
     p: &Prepared,
     run_id: String,
     progress: &dyn crate::runner::Progress,
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
 ) -> (Inventory, BTreeMap<Cloud, u64>) {
     let cfg = &p.loaded.cfg;
     let mut providers = Vec::new();
@@ -247,6 +252,7 @@ pub async fn collect(
         per_scope_concurrency: cfg.scan.per_scope_concurrency,
         collector_timeout: Duration::from_secs(cfg.scan.collector_timeout_secs),
         shard: p.shard,
+        stop,
     };
     let collected = runner::run(&providers, &opts, progress).await;
     let mut coverage = collected.coverage;
@@ -287,7 +293,21 @@ async fn scan(args: ScanArgs) -> Exit {
         }
     }
     let bar = crate::progress::Bar::new(!args.no_progress && std::io::stderr().is_terminal());
-    let (inv, _) = collect(&prepared, uuid::Uuid::new_v4().to_string(), &bar).await;
+    // SIGINT / SIGTERM: stop the collectors, keep what finished, write it as a partial
+    // document (run.complete = false, `interrupted` coverage), exit 130 / 143.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let signal = std::sync::Arc::new(std::sync::OnceLock::new());
+    {
+        let signal = signal.clone();
+        tokio::spawn(async move {
+            if let Some(code) = next_signal().await {
+                let _ = signal.set(code);
+                tracing::warn!("stopping: writing what was collected so far");
+                let _ = stop_tx.send(true);
+            }
+        });
+    }
+    let (inv, _) = collect(&prepared, uuid::Uuid::new_v4().to_string(), &bar, Some(stop_rx)).await;
     // Every sink gets the inventory: one that fails (a CMDB rejecting, a receiver down) must
     // not keep the others from writing. Each failure is reported; any failure exits 1.
     let mut failed = 0;
@@ -301,7 +321,29 @@ async fn scan(args: ScanArgs) -> Exit {
     if failed > 0 {
         return Exit::Runtime;
     }
+    if let Some(code) = signal.get() {
+        return *code;
+    }
     exit_code(&inv, args.fail_on)
+}
+
+/// The exit code of the first SIGINT (130) or SIGTERM (143); `None` if no handler could be set.
+async fn next_signal() -> Option<Exit> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+            return None;
+        };
+        tokio::select! {
+            _ = int.recv() => Some(Exit::Interrupted),
+            _ = term.recv() => Some(Exit::Terminated),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.ok().map(|()| Exit::Interrupted)
+    }
 }
 
 fn read_inventory(path: &std::path::Path) -> Result<Inventory, Exit> {

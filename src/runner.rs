@@ -24,6 +24,9 @@ pub struct RunnerOptions {
     pub collector_timeout: Duration,
     /// Only the scopes of this slice (scale-out over several processes).
     pub shard: Option<aimscope_core::Shard>,
+    /// Becomes `true` when the scan must stop (a signal): what finished is kept, every task
+    /// not finished is recorded as `interrupted`, enrichment is skipped.
+    pub stop: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl Default for RunnerOptions {
@@ -33,6 +36,7 @@ impl Default for RunnerOptions {
             per_scope_concurrency: 4,
             collector_timeout: Duration::from_secs(600),
             shard: None,
+            stop: None,
         }
     }
 }
@@ -64,12 +68,19 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
 
     // Discovery of each provider runs concurrently: one slow credential chain (e.g. an IMDS
     // probe off-cloud) must not delay the others.
-    let discoveries = futures::future::join_all(providers.iter().map(|p| async move {
+    let discover_all = futures::future::join_all(providers.iter().map(|p| async move {
         progress.provider_started(p.cloud());
         let started = Instant::now();
         (p.cloud(), started, p.discover().await)
-    }))
-    .await;
+    }));
+    let discoveries = tokio::select! {
+        d = discover_all => d,
+        () = stopped(opts.stop.clone()) => {
+            progress.finish();
+            let coverage = providers.iter().map(|p| interrupted(p.cloud(), None, None, "discovery")).collect();
+            return Collected { assets: Vec::new(), coverage };
+        }
+    };
     for (cloud, started, result) in discoveries {
         match result {
             Ok(d) => {
@@ -119,19 +130,44 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
         .collect();
 
     let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
-    let mut results = futures::stream::iter(jobs)
-        .map(|(task, sem)| async move {
+    let mut done = vec![false; jobs.len()];
+    let mut results = futures::stream::iter(jobs.into_iter().enumerate())
+        .map(|(i, (task, sem))| async move {
             // The semaphore is never closed, so acquire only fails if it were; treat as no limit.
             let _permit = sem.acquire_owned().await.ok();
-            run_task(task, opts.collector_timeout).await
+            (i, run_task(task, opts.collector_timeout).await)
         })
         .buffer_unordered(global);
-    while let Some((found, cov)) = results.next().await {
-        progress.task_finished(&cov);
-        coverage.push(cov);
-        merge_into(&mut assets, found);
+    let stop = stopped(opts.stop.clone());
+    tokio::pin!(stop);
+    let mut was_stopped = false;
+    loop {
+        tokio::select! {
+            next = results.next() => match next {
+                Some((i, (found, cov))) => {
+                    done[i] = true;
+                    progress.task_finished(&cov);
+                    coverage.push(cov);
+                    merge_into(&mut assets, found);
+                }
+                None => break,
+            },
+            () = &mut stop => {
+                was_stopped = true;
+                break;
+            }
+        }
     }
+    // Dropping the stream cancels the collectors still running.
     drop(results);
+    if was_stopped {
+        for (t, _) in tasks.iter().zip(&done).filter(|(_, d)| !**d) {
+            let s = t.scope();
+            coverage.push(interrupted(s.cloud, Some(s.account.clone()), s.region.clone(), t.collector()));
+        }
+        progress.finish();
+        return finish(assets, coverage);
+    }
 
     // Enrichment sees the whole inventory, so a bucket referenced from ten accounts is looked
     // up once.
@@ -142,11 +178,40 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
         merge_into(&mut assets, extra);
     }
     progress.finish();
+    finish(assets, coverage)
+}
 
+fn finish(assets: BTreeMap<String, Asset>, mut coverage: Vec<Coverage>) -> Collected {
     coverage.sort_by(|a, b| {
         (a.cloud, &a.account, &a.region, &a.collector).cmp(&(b.cloud, &b.account, &b.region, &b.collector))
     });
     Collected { assets: assets.into_values().collect(), coverage }
+}
+
+/// Resolves when the stop flag turns true (never, without one).
+async fn stopped(stop: Option<tokio::sync::watch::Receiver<bool>>) {
+    match stop {
+        Some(mut rx) => {
+            if rx.wait_for(|s| *s).await.is_err() {
+                // The sender is gone without a stop: never resolve.
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+fn interrupted(cloud: Cloud, account: Option<String>, region: Option<String>, collector: &str) -> Coverage {
+    Coverage {
+        cloud,
+        account,
+        region,
+        collector: collector.to_owned(),
+        status: CoverageStatus::Interrupted,
+        assets: 0,
+        error: Some("the scan was stopped before this finished".into()),
+        duration_ms: 0,
+    }
 }
 
 /// Folds assets into the map by id ([`Asset::merge`] joins two sightings of one asset).

@@ -251,3 +251,65 @@ async fn a_refused_child_listing_keeps_the_listed_endpoint() {
     // The model the deployment served is still there, from its own collector.
     asset(&doc, &format!("{ws}/models/claims-model/versions/3"));
 }
+
+/// SIGINT mid-scan: the collectors stop, what finished is written as a partial document
+/// (`run.complete = false`, the unfinished collectors `interrupted`), and the exit code is 130.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigint_mid_scan_writes_what_was_collected() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let server = estate().await;
+    // Jobs hang: that collector is still running when the signal lands.
+    Mock::given(method("GET"))
+        .and(path(format!("{WS}/jobs")))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(120)))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let cfg = write(dir.path(), "aimscope.toml", &azure::config(&server));
+    let out = dir.path().join("inv.json");
+    std::fs::write(&out, "previous inventory").expect("seed the previous output");
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
+    let mut child = command(&["scan", "--provider", "azure", "--config", &c, "--out", &o], &[], dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start aimscope");
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), "previous inventory", "nothing written yet");
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().expect("kill").success());
+    // Bounded: a scan that ignores the signal fails the test instead of hanging it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("aimscope did not stop within 30 s of SIGINT");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        use std::io::Read as _;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    let doc = read_json(&out);
+    assert_eq!(doc["run"]["complete"], false);
+    let ws = WS.to_ascii_lowercase();
+    asset(&doc, &format!("{ws}/models/claims-model/versions/3"));
+    let jobs = doc["coverage"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["account"] == A[15..] && c["collector"] == "ml.jobs")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(jobs["status"], "interrupted", "{jobs}");
+    assert_valid_inventory(&doc, dir.path());
+}

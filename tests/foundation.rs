@@ -19,6 +19,7 @@ fn opts() -> RunnerOptions {
         per_scope_concurrency: 2,
         collector_timeout: Duration::from_millis(300),
         shard: None,
+        stop: None,
     }
 }
 

@@ -229,7 +229,8 @@ async fn cycle(
     let clock = Instant::now();
     set(state, |s| s.scanning = true);
     tracing::info!(run = %run_id, "scan started");
-    let scan = crate::app::collect(prepared, run_id.clone(), &crate::runner::NoProgress);
+    // The agent has its own shutdown (grace period, then the scan is abandoned).
+    let scan = crate::app::collect(prepared, run_id.clone(), &crate::runner::NoProgress, None);
     tokio::pin!(scan);
     let result = tokio::select! {
         r = &mut scan => Some(r),

@@ -622,6 +622,8 @@ pub enum CoverageStatus {
     Throttled,
     /// Did not finish within the configured time limit.
     TimedOut,
+    /// The scan was stopped (SIGINT / SIGTERM) before this collector finished.
+    Interrupted,
     /// Everything was listed, but detail calls failed for some listed assets: those assets are
     /// in the inventory, marked `details.status = partial`.
     Partial,
@@ -633,7 +635,7 @@ pub enum CoverageStatus {
 
 impl CoverageStatus {
     /// How much an outcome hides, for keeping the worst of several: complete < not enabled <
-    /// partial < skipped < throttled < timed out < failed < denied.
+    /// partial < skipped < throttled < timed out < interrupted < failed < denied.
     pub fn gravity(self) -> u8 {
         match self {
             CoverageStatus::Complete => 0,
@@ -642,8 +644,9 @@ impl CoverageStatus {
             CoverageStatus::Skipped => 3,
             CoverageStatus::Throttled => 4,
             CoverageStatus::TimedOut => 5,
-            CoverageStatus::Failed => 6,
-            CoverageStatus::Denied => 7,
+            CoverageStatus::Interrupted => 6,
+            CoverageStatus::Failed => 7,
+            CoverageStatus::Denied => 8,
         }
     }
 
@@ -655,6 +658,7 @@ impl CoverageStatus {
             CoverageStatus::Skipped => "skipped",
             CoverageStatus::Throttled => "throttled",
             CoverageStatus::TimedOut => "timed_out",
+            CoverageStatus::Interrupted => "interrupted",
             CoverageStatus::Failed => "failed",
             CoverageStatus::Denied => "denied",
         }
