@@ -56,13 +56,8 @@ async fn sagemaker(server: &MockServer, op: &str, resp: ResponseTemplate) {
         .await;
 }
 
-async fn estate() -> MockServer {
-    let s = MockServer::start().await;
-    let arn = |rest: &str| format!("arn:aws:bedrock:{R}:{ACCT}:{rest}");
-    let kb_arn = arn("knowledge-base/KB12345678");
-    let custom = arn("custom-model/amazon.titan-text-express-v1:0:8k/abc123");
-
-    // STS: who am I.
+/// STS GetCallerIdentity (Query/XML): who the scanner is.
+async fn caller_identity(s: &MockServer) {
     Mock::given(method("POST"))
         .and(body_string_contains("Action=GetCallerIdentity"))
         .respond_with(xml(
@@ -74,8 +69,28 @@ async fn estate() -> MockServer {
                  </ResponseMetadata></GetCallerIdentityResponse>"
             ),
         ))
-        .mount(&s)
+        .mount(s)
         .await;
+}
+
+/// Static test credentials and the stand-in as every service's endpoint.
+fn static_env(s: &MockServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned()),
+        ("AWS_REGION", R.to_owned()),
+        ("AWS_ENDPOINT_URL", s.uri()),
+    ]
+}
+
+async fn estate() -> MockServer {
+    let s = MockServer::start().await;
+    let arn = |rest: &str| format!("arn:aws:bedrock:{R}:{ACCT}:{rest}");
+    let kb_arn = arn("knowledge-base/KB12345678");
+    let custom = arn("custom-model/amazon.titan-text-express-v1:0:8k/abc123");
+
+    // STS: who am I.
+    caller_identity(&s).await;
 
     // Bedrock: a custom model fine-tuned on S3 data.
     get(
@@ -323,13 +338,8 @@ max_attempts = 3
 "#,
     );
     let out = dir.path().join("inv.json");
-    let env = vec![
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned()),
-        ("AWS_REGION", R.to_owned()),
-        ("AWS_ENDPOINT_URL", server.uri()),
-        ("RUST_LOG", "debug".to_owned()),
-    ];
+    let mut env = static_env(&server);
+    env.push(("RUST_LOG", "debug".to_owned()));
     let (c, o) = (cfg.display().to_string(), out.display().to_string());
     let res =
         aimscope_async(args(&["scan", "--provider", "aws", "--config", &c, "--out", &o]), env, dir.path().to_owned())
@@ -459,19 +469,7 @@ async fn failed_detail_calls_keep_the_listed_assets() {
     let denied = || {
         aws_error(403, "AccessDeniedException", "User is not authorized to perform this action (permissions boundary)")
     };
-    Mock::given(method("POST"))
-        .and(body_string_contains("Action=GetCallerIdentity"))
-        .respond_with(xml(
-            200,
-            &format!(
-                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
-                 <Arn>arn:aws:iam::{ACCT}:user/auditor</Arn><UserId>AIDACKCEVSQ6C2EXAMPLE</UserId><Account>{ACCT}</Account>\
-                 </GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId>\
-                 </ResponseMetadata></GetCallerIdentityResponse>"
-            ),
-        ))
-        .mount(&s)
-        .await;
+    caller_identity(&s).await;
     // Four agents listed (a page of one, then three); each GetAgent fails differently.
     Mock::given(method("POST"))
         .and(route("/agents/"))
@@ -585,12 +583,7 @@ async fn failed_detail_calls_keep_the_listed_assets() {
         ),
     );
     let out = dir.path().join("inv.json");
-    let env = vec![
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned()),
-        ("AWS_REGION", R.to_owned()),
-        ("AWS_ENDPOINT_URL", s.uri()),
-    ];
+    let env = static_env(&s);
     let (c, o) = (cfg.display().to_string(), out.display().to_string());
     let res =
         aimscope_async(args(&["scan", "--provider", "aws", "--config", &c, "--out", &o]), env, dir.path().to_owned())

@@ -240,13 +240,7 @@ async fn a_refused_child_listing_keeps_the_listed_endpoint() {
     let call = &endpoint["details"]["failed_calls"][0];
     assert_eq!(call["operation"], "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read");
     assert_eq!(call["error"], "denied");
-    let cov = doc["coverage"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["account"] == A[15..] && c["collector"] == "ml.online_endpoints")
-        .cloned()
-        .unwrap_or_default();
+    let cov = coverage_of(&doc, &A[15..], "ml.online_endpoints");
     assert_eq!(cov["status"], "partial", "{cov}");
     // The model the deployment served is still there, from its own collector.
     asset(&doc, &format!("{ws}/models/claims-model/versions/3"));
@@ -303,13 +297,18 @@ async fn sigint_mid_scan_writes_what_was_collected() {
     assert_eq!(doc["run"]["complete"], false);
     let ws = WS.to_ascii_lowercase();
     asset(&doc, &format!("{ws}/models/claims-model/versions/3"));
-    let jobs = doc["coverage"]
+    let jobs = coverage_of(&doc, &A[15..], "ml.jobs");
+    assert_eq!(jobs["status"], "interrupted", "{jobs}");
+    assert_valid_inventory(&doc, dir.path());
+}
+
+/// The coverage record of one (subscription, collector).
+fn coverage_of(doc: &serde_json::Value, account: &str, collector: &str) -> serde_json::Value {
+    doc["coverage"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|c| c["account"] == A[15..] && c["collector"] == "ml.jobs")
+        .find(|c| c["account"] == account && c["collector"] == collector)
         .cloned()
-        .unwrap_or_default();
-    assert_eq!(jobs["status"], "interrupted", "{jobs}");
-    assert_valid_inventory(&doc, dir.path());
+        .unwrap_or_else(|| panic!("no coverage {account}/{collector}"))
 }

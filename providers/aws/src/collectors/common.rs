@@ -92,3 +92,10 @@ async fn list_agent_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, St
 pub fn s(v: Option<&str>) -> Option<serde_json::Value> {
     v.filter(|v| !v.is_empty()).map(|v| serde_json::Value::String(v.to_owned()))
 }
+
+/// Environment variable *names*, sorted: values may be credentials and are never kept.
+pub fn env_names(env: Option<&std::collections::HashMap<String, String>>) -> Option<serde_json::Value> {
+    let mut names: Vec<&String> = env?.keys().collect();
+    names.sort();
+    Some(serde_json::json!(names))
+}

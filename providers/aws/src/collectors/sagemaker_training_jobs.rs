@@ -4,7 +4,7 @@
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
-use super::common::{asset, keep, s, sagemaker_tags, ts};
+use super::common::{asset, env_names, keep, s, sagemaker_tags, ts};
 use crate::arn;
 use crate::error::sdk_err;
 use crate::scope::AwsScope;
@@ -48,12 +48,7 @@ impl Collector<AwsScope> for TrainingJobs {
                     a.attr("training_image", s(d.algorithm_specification().and_then(|x| x.training_image())));
                     a.attr("algorithm", s(d.algorithm_specification().and_then(|x| x.algorithm_name())));
                     a.attr("role", s(d.role_arn()));
-                    // Environment variable *names* only: values may be credentials.
-                    if let Some(env) = d.environment() {
-                        let mut names: Vec<&String> = env.keys().collect();
-                        names.sort();
-                        a.attr("environment_names", Some(serde_json::json!(names)));
-                    }
+                    a.attr("environment_names", env_names(d.environment()));
                 }
                 let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
                 sagemaker_tags(cx, &mut a, &tag_arn).await;
