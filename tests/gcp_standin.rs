@@ -501,3 +501,59 @@ fn no_google_credentials_is_a_one_line_skip() {
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(stderr.contains("not seen: gcp discovery (skipped): no Google Cloud credentials"), "{stderr}");
 }
+
+/// A listed feature store whose views cannot be read (403 on the child list) stays, marked
+/// partial; its scope's coverage says `partial`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_child_listing_keeps_the_listed_feature_store() {
+    let server = estate().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/v1/projects/{PROD_N}/locations/us-central1/featureOnlineStores/claims_features/featureViews"
+        )))
+        .respond_with(google_error(403, "PERMISSION_DENIED", "Permission 'aiplatform.featureViews.list' denied."))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let dir = workdir();
+    let adc = write(
+        dir.path(),
+        "adc.json",
+        &json!({"type": "authorized_user", "client_id": "test-client.apps.googleusercontent.com",
+            "client_secret": "test-client-secret", "refresh_token": "test-refresh-token",
+            "token_uri": format!("{}/token", server.uri())})
+        .to_string(),
+    );
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[scan]\ndisabled_collectors = [\"run.services\", \"functions.functions\", \"secretmanager.secrets\"]\n\
+             [gcp]\naiplatform_endpoint = \"{0}\"\nresource_manager_endpoint = \"{0}\"\nservice_usage_endpoint = \"{0}\"\n\
+             storage_endpoint = \"{0}\"\nbigquery_endpoint = \"{0}\"\nmax_attempts = 2\n",
+            server.uri()
+        ),
+    );
+    let out = dir.path().join("inv.json");
+    let (c, o) = (cfg.display().to_string(), out.display().to_string());
+    let env = vec![("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string())];
+    let res =
+        aimscope_async(args(&["scan", "--provider", "gcp", "--config", &c, "--out", &o]), env, dir.path().to_owned())
+            .await;
+    assert_eq!(res.status.code(), Some(4), "{}", String::from_utf8_lossy(&res.stderr));
+    let doc = read_json(&out);
+    let store = asset(&doc, &format!("projects/{PROD}/locations/us-central1/featureOnlineStores/claims_features"));
+    assert_eq!(store["details"]["status"], "partial", "{store}");
+    assert_eq!(store["details"]["failed_calls"][0]["operation"], "aiplatform.featureViews.list");
+    assert_eq!(store["details"]["failed_calls"][0]["error"], "denied");
+    let cov = doc["coverage"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| {
+            c["account"] == PROD && c["region"] == "us-central1" && c["collector"] == "vertex.feature_online_stores"
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(cov["status"], "partial", "{cov}");
+}

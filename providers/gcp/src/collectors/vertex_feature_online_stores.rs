@@ -1,7 +1,7 @@
 //! Vertex AI Feature Store (online stores) and the BigQuery sources of their feature views:
 //! features served to models are often the same personal data the models were trained on.
 
-use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind};
+use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, detail};
 use async_stream::try_stream;
 use google_cloud_gax::paginator::ItemPaginator as _;
 
@@ -35,7 +35,10 @@ impl Collector<GcpScope> for FeatureOnlineStores {
                 let mut views = client.list_feature_views().set_parent(x.name.clone()).by_item();
                 let mut names = Vec::new();
                 while let Some(v) = views.next().await {
-                    let v = v.map_err(|e| gcp_err("aiplatform.featureViews.list", e))?;
+                    // A listed store stays even when its views cannot be read.
+                    let Some(v) = detail(&mut a, "aiplatform.featureViews.list", v.map_err(|e| gcp_err("aiplatform.featureViews.list", e))) else {
+                        break;
+                    };
                     names.push(v.name.rsplit('/').next().unwrap_or_default().to_owned());
                     if let Some(uri) = v.big_query_source().map(|s| s.uri.clone())
                         && let Some(target) = data_ref(&uri)
