@@ -75,3 +75,40 @@ mod tests {
         assert_eq!(partition_of("cn-north-1"), "aws-cn");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("arn:".to_owned()),
+            Just("aws".to_owned()),
+            Just(":s3:::".to_owned()),
+            Just("s3://".to_owned()),
+            Just("/".to_owned()),
+            Just(":".to_owned()),
+            "[a-z0-9-]{0,20}",
+            any::<String>(),
+        ];
+        prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn reference_parsers_never_panic(s in text()) {
+            let _ = super::s3_bucket_arn("aws", &s);
+            let _ = super::bucket_name(&s);
+            let _ = super::sagemaker_id(&s);
+            let _ = super::partition_of(&s);
+            let _ = crate::error::kind_of(&s);
+        }
+
+        #[test]
+        fn every_s3_uri_names_its_bucket(bucket in "[a-z0-9][a-z0-9.-]{2,40}", key in "[A-Za-z0-9/._-]{0,40}") {
+            let arn = super::s3_bucket_arn("aws", &format!("s3://{bucket}/{key}"));
+            prop_assert_eq!(arn.as_deref().and_then(super::bucket_name), Some(bucket.as_str()));
+        }
+    }
+}

@@ -244,3 +244,51 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("azureml:".to_owned()),
+            Just("azureml://".to_owned()),
+            Just("/subscriptions/".to_owned()),
+            Just("resourcegroups/".to_owned()),
+            Just("workspaces/".to_owned()),
+            Just("datastores/".to_owned()),
+            Just("registries/".to_owned()),
+            Just("abfss://".to_owned()),
+            Just("@".to_owned()),
+            Just(".dfs.core.windows.net/".to_owned()),
+            Just(".blob.core.windows.net/".to_owned()),
+            Just("/".to_owned()),
+            Just(":".to_owned()),
+            "[A-Za-z0-9-]{0,20}",
+            any::<String>(),
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn reference_parsers_never_panic(ws in text(), r in text()) {
+            for class in [AssetClass::Data, AssetClass::Model] {
+                let _ = parse(&ws, &r, class);
+                let _ = ml_ref(&ws, &r, class);
+            }
+            let _ = segment(&r, "resourceGroups");
+            let _ = norm(&r);
+        }
+
+        #[test]
+        fn versioned_references_resolve_in_the_workspace(name in "[a-z][a-z0-9-]{0,20}", v in "[0-9]{1,4}") {
+            let ws = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w";
+            let want = format!("{}/data/{name}/versions/{v}", norm(ws));
+            prop_assert_eq!(ml_ref(ws, &format!("azureml:{name}:{v}"), AssetClass::Data), Some(want));
+        }
+    }
+}

@@ -524,3 +524,41 @@ mod tests {
         assert!(!OPENAI_PROJ.contains(&f[7..]));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::Catalogue;
+
+    /// Strings built from the pieces real names, keys and hosts are made of, plus anything.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("sk-".to_owned()),
+            Just("sk-ant-api03-".to_owned()),
+            Just("sk-or-v1-".to_owned()),
+            Just("AIza".to_owned()),
+            Just("hf_".to_owned()),
+            Just("OPENAI_API_KEY".to_owned()),
+            Just("https://api.openai.com/v1".to_owned()),
+            Just(".".to_owned()),
+            Just("/".to_owned()),
+            Just(":".to_owned()),
+            "[A-Za-z0-9_-]{0,40}",
+            any::<String>(),
+        ];
+        prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn detectors_never_panic(name in text(), value in text()) {
+            let c = Catalogue::builtin();
+            let _ = c.match_name(&name);
+            let _ = c.match_name_value(&name, &value);
+            let _ = c.match_image(&value);
+            let _ = c.match_host(&value);
+        }
+    }
+}

@@ -190,3 +190,39 @@ mod tests {
         assert_eq!(a.attributes["model_name"], "projects/ml-prod-123/locations/l/models/1");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("projects/".to_owned()),
+            Just("412345678901".to_owned()),
+            Just("//bigquery.googleapis.com/".to_owned()),
+            Just("/locations/".to_owned()),
+            Just("/models/".to_owned()),
+            Just("@".to_owned()),
+            Just("/".to_owned()),
+            "[a-z0-9-]{0,20}",
+            any::<String>(),
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        #[test]
+        fn name_parsers_never_panic(s in text(), v in text()) {
+            let mut n = ProjectNames::default();
+            n.insert("412345678901", "ml-prod-123");
+            let once = n.name(&s);
+            // Idempotent: a normalised name stays as it is.
+            prop_assert_eq!(n.name(&once), once.clone());
+            let _ = model_version(&s, &v);
+            let _ = crate::collectors::common::data_ref(&s);
+        }
+    }
+}
