@@ -61,8 +61,8 @@ pub async fn main(cli: Cli) -> Exit {
             Exit::Ok
         }
         Command::Config(ConfigCommand::Init { path, force }) => config_init(&path, force),
-        Command::Config(ConfigCommand::Check { config }) => match load(config.as_deref(), None) {
-            Ok(_) => {
+        Command::Config(ConfigCommand::Check { config }) => match load(config.as_deref(), None).and_then(check_sinks) {
+            Ok(()) => {
                 eprintln!(
                     "config ok: {}",
                     config.as_deref().map(|p| p.display().to_string()).unwrap_or("(defaults)".into())
@@ -77,6 +77,25 @@ pub async fn main(cli: Cli) -> Exit {
         Command::Merge(args) => merge(args).await,
         Command::History(args) => history(args),
     }
+}
+
+/// The sink checks `scan` makes before it starts (URLs, credentials in the environment), without
+/// their side effects (no spool is created, nothing is sent).
+fn check_sinks(l: Loaded) -> Result<(), Exit> {
+    let cfg = &l.cfg;
+    if let Some(instance) = &cfg.servicenow.instance_url
+        && let Err(e) = ServiceNowSink::new(&cfg.servicenow, instance)
+    {
+        eprintln!("error: servicenow: {e:#}");
+        return Err(Exit::Config);
+    }
+    if let Some(url) = &cfg.webhook.url
+        && let Err(e) = WebhookSink::check(&cfg.webhook, url)
+    {
+        eprintln!("error: webhook: {e:#}");
+        return Err(Exit::Config);
+    }
+    Ok(())
 }
 
 /// The JSON Schema of the inventory document.

@@ -266,3 +266,25 @@ fn an_unknown_disabled_collector_is_a_config_error_naming_the_valid_ones() {
     let res = aimscope(&["config", "check", "--config", ok.to_str().unwrap_or_default()], &[], dir.path());
     assert_eq!(res.status.code(), Some(0), "{}", String::from_utf8_lossy(&res.stderr));
 }
+
+/// `config check` refuses what `scan` would refuse: a plain-http webhook to another host, a
+/// ServiceNow instance without credentials in the environment.
+#[test]
+fn config_check_refuses_what_scan_refuses() {
+    let dir = workdir();
+    let cases = [
+        ("[webhook]\nurl = \"http://hooks.example.com/in\"\n", "https"),
+        ("[servicenow]\ninstance_url = \"https://acme.service-now.com\"\n", "no ServiceNow credentials"),
+    ];
+    for (text, says) in cases {
+        let cfg = write(dir.path(), "c.toml", text);
+        let c = cfg.to_str().unwrap_or_default();
+        let check = aimscope(&["config", "check", "--config", c], &[], dir.path());
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert_eq!(check.status.code(), Some(3), "{text}: {stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        let out = dir.path().join("inv.json");
+        let scan = aimscope(&["scan", "--config", c, "--out", out.to_str().unwrap_or_default()], &[], dir.path());
+        assert_eq!(scan.status.code(), Some(3), "scan refuses it too");
+    }
+}

@@ -203,7 +203,7 @@ impl std::fmt::Debug for Auth {
 impl ServiceNowSink {
     pub fn new(cfg: &ServiceNowConfig, instance: &str) -> anyhow::Result<ServiceNowSink> {
         let base = reqwest::Url::parse(instance)
-            .with_context(|| format!("servicenow instance_url `{instance}` is not a URL"))?;
+            .with_context(|| format!("servicenow instance_url `{}` is not a URL", crate::redact::url(instance)))?;
         let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if base.scheme() != "https" && !(base.scheme() == "http" && loopback) {
             bail!("servicenow instance_url must be https (plain http only to a loopback address)");

@@ -130,6 +130,9 @@ impl Signer {
     }
 }
 
+/// What [`WebhookSink::check`] validated: the URL, the signer and the headers to send.
+pub type Checked = (reqwest::Url, Signer, Vec<(String, String)>);
+
 /// `Debug` shows the URL redacted and header *names* only: values may be credentials.
 pub struct WebhookSink {
     url: reqwest::Url,
@@ -151,7 +154,9 @@ impl std::fmt::Debug for WebhookSink {
 }
 
 impl WebhookSink {
-    pub fn new(cfg: &WebhookConfig, url: &str) -> anyhow::Result<WebhookSink> {
+    /// Everything `new` checks that has no side effect (URL, signing secret, header
+    /// variables): what `config check` runs, so it accepts exactly what `scan` accepts.
+    pub fn check(cfg: &WebhookConfig, url: &str) -> anyhow::Result<Checked> {
         // The URL may carry a token: never repeated whole in an error.
         let parsed = reqwest::Url::parse(url).context("webhook url is not a URL")?;
         let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
@@ -167,6 +172,11 @@ impl WebhookSink {
             let v = std::env::var(var).with_context(|| format!("webhook header {h} reads ${var}, which is not set"))?;
             headers.push((h.clone(), v));
         }
+        Ok((parsed, signer, headers))
+    }
+
+    pub fn new(cfg: &WebhookConfig, url: &str) -> anyhow::Result<WebhookSink> {
+        let (parsed, signer, headers) = Self::check(cfg, url)?;
         let dir = match &cfg.spool_dir {
             Some(d) => d.clone(),
             None => std::env::var_os("HOME")
