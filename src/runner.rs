@@ -226,7 +226,7 @@ pub(crate) fn merge_into(assets: &mut BTreeMap<String, Asset>, found: Vec<Asset>
     }
 }
 
-/// `2 of the listed assets have incomplete details: bedrock:GetAgent denied (2)`.
+/// `2 listed asset(s) with incomplete details: bedrock:GetAgent denied (2)`.
 fn partial_summary(partial: &[&Asset]) -> String {
     let mut calls: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for a in partial {

@@ -12,10 +12,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The Python with the pinned test tools (scripts/test.sh sets it; plain `python3` otherwise).
+/// The Python with the pinned test tools. `scripts/test.sh` sets it; an unpinned `python3`
+/// would test against whatever moto happens to be installed, so its absence is an error.
 pub fn python() -> String {
-    std::env::var("AIMSCOPE_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+    std::env::var("AIMSCOPE_TEST_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "AIMSCOPE_TEST_PYTHON is not set: run the tests with `bash scripts/test.sh` (it installs the pinned tools)"
+        )
+    })
 }
+
+/// Longest any single run of the binary may take in a test: a hang is a failure, not a wait.
+pub const RUN_BOUND: Duration = Duration::from_secs(300);
 
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
@@ -93,7 +101,38 @@ pub fn workdir() -> tempfile::TempDir {
 /// Runs the aimscope binary with a clean environment (no credentials of the machine leak in)
 /// plus `env`.
 pub fn aimscope(args: &[&str], env: &[(&str, String)], home: &Path) -> Output {
-    command(args, env, home).output().expect("run aimscope")
+    let mut child = command(args, env, home)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run aimscope");
+    // Drain both pipes while waiting, so a chatty run cannot block on a full pipe.
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let deadline = Instant::now() + RUN_BOUND;
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for aimscope") {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("aimscope {args:?} did not finish within {}s", RUN_BOUND.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output { status, stdout: out_reader.join().unwrap_or_default(), stderr: err_reader.join().unwrap_or_default() }
 }
 
 /// The command [`aimscope`] runs, for tests that start it in the background.
