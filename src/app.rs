@@ -83,19 +83,21 @@ pub async fn main(cli: Cli) -> Exit {
 /// their side effects (no spool is created, nothing is sent).
 fn check_sinks(l: Loaded) -> Result<(), Exit> {
     let cfg = &l.cfg;
-    if let Some(instance) = &cfg.servicenow.instance_url
-        && let Err(e) = ServiceNowSink::new(&cfg.servicenow, instance)
-    {
-        eprintln!("error: servicenow: {e:#}");
-        return Err(Exit::Config);
+    if let Some(instance) = &cfg.servicenow.instance_url {
+        sink_config("servicenow", ServiceNowSink::new(&cfg.servicenow, instance))?;
     }
-    if let Some(url) = &cfg.webhook.url
-        && let Err(e) = WebhookSink::check(&cfg.webhook, url)
-    {
-        eprintln!("error: webhook: {e:#}");
-        return Err(Exit::Config);
+    if let Some(url) = &cfg.webhook.url {
+        sink_config("webhook", WebhookSink::check(&cfg.webhook, url))?;
     }
     Ok(())
+}
+
+/// A sink that cannot be built from its config: one line, exit 3.
+fn sink_config<T>(sink: &str, built: anyhow::Result<T>) -> Result<T, Exit> {
+    built.map_err(|e| {
+        eprintln!("error: {sink}: {e:#}");
+        Exit::Config
+    })
 }
 
 /// The JSON Schema of the inventory document.
@@ -208,22 +210,10 @@ pub fn prepare(args: &ScanArgs) -> Result<Prepared, Exit> {
         sinks.push(Box::new(FileSink { path: out, format: args.format.unwrap_or(cfg.output.format) }));
     }
     if let Some(instance) = &cfg.servicenow.instance_url {
-        match ServiceNowSink::new(&cfg.servicenow, instance) {
-            Ok(sn) => sinks.push(Box::new(sn)),
-            Err(e) => {
-                eprintln!("error: servicenow: {e:#}");
-                return Err(Exit::Config);
-            }
-        }
+        sinks.push(Box::new(sink_config("servicenow", ServiceNowSink::new(&cfg.servicenow, instance))?));
     }
     if let Some(url) = &webhook_url {
-        match WebhookSink::new(&cfg.webhook, url) {
-            Ok(w) => sinks.push(Box::new(w)),
-            Err(e) => {
-                eprintln!("error: webhook: {e:#}");
-                return Err(Exit::Config);
-            }
-        }
+        sinks.push(Box::new(sink_config("webhook", WebhookSink::new(&cfg.webhook, url))?));
     }
     let selected: Vec<Cloud> = if !args.provider.is_empty() {
         args.provider.clone()

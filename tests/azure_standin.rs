@@ -15,10 +15,7 @@ use support::azure::{self, *};
 #[tokio::test(flavor = "multi_thread")]
 async fn azure_scan_across_subscriptions_with_lineage_and_coverage() {
     let server = estate().await;
-    let dir = workdir();
-    stub_az(dir.path());
-    let cfg = write(dir.path(), "aimscope.toml", &azure::config(&server));
-    let out = dir.path().join("inv.json");
+    let (dir, cfg, out) = scan_setup(&server);
     let (c, o) = (cfg.display().to_string(), out.display().to_string());
     let env = vec![("RUST_LOG", "debug".to_owned())];
     let res =
@@ -221,10 +218,7 @@ async fn a_refused_child_listing_keeps_the_listed_endpoint() {
         .with_priority(1)
         .mount(&server)
         .await;
-    let dir = workdir();
-    stub_az(dir.path());
-    let cfg = write(dir.path(), "aimscope.toml", &azure::config(&server));
-    let out = dir.path().join("inv.json");
+    let (dir, cfg, out) = scan_setup(&server);
     let (c, o) = (cfg.display().to_string(), out.display().to_string());
     let res = aimscope_async(
         args(&["scan", "--provider", "azure", "--config", &c, "--out", &o]),
@@ -260,10 +254,7 @@ async fn sigint_mid_scan_writes_what_was_collected() {
         .with_priority(1)
         .mount(&server)
         .await;
-    let dir = workdir();
-    stub_az(dir.path());
-    let cfg = write(dir.path(), "aimscope.toml", &azure::config(&server));
-    let out = dir.path().join("inv.json");
+    let (dir, cfg, out) = scan_setup(&server);
     std::fs::write(&out, "previous inventory").expect("seed the previous output");
     let (c, o) = (cfg.display().to_string(), out.display().to_string());
     let mut child = command(&["scan", "--provider", "azure", "--config", &c, "--out", &o], &[], dir.path())
@@ -311,4 +302,13 @@ fn coverage_of(doc: &serde_json::Value, account: &str, collector: &str) -> serde
         .find(|c| c["account"] == account && c["collector"] == collector)
         .cloned()
         .unwrap_or_else(|| panic!("no coverage {account}/{collector}"))
+}
+
+/// A home with the stub `az`, the config pointing at the stand-in, and the output path.
+fn scan_setup(server: &wiremock::MockServer) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = workdir();
+    stub_az(dir.path());
+    let cfg = write(dir.path(), "aimscope.toml", &azure::config(server));
+    let out = dir.path().join("inv.json");
+    (dir, cfg, out)
 }

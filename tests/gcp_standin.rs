@@ -255,18 +255,23 @@ async fn estate() -> MockServer {
     s
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn vertex_ai_across_projects_and_locations() {
-    let server = estate().await;
-    let dir = workdir();
-    let adc = write(
-        dir.path(),
+/// Real ADC: an `authorized_user` file whose token endpoint is the stand-in.
+fn write_adc(dir: &std::path::Path, server: &MockServer) -> std::path::PathBuf {
+    write(
+        dir,
         "adc.json",
         &json!({"type": "authorized_user", "client_id": "test-client.apps.googleusercontent.com",
             "client_secret": "test-client-secret", "refresh_token": "test-refresh-token",
             "token_uri": format!("{}/token", server.uri())})
         .to_string(),
-    );
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vertex_ai_across_projects_and_locations() {
+    let server = estate().await;
+    let dir = workdir();
+    let adc = write_adc(dir.path(), &server);
     let cfg = write(
         dir.path(),
         "aimscope.toml",
@@ -516,14 +521,7 @@ async fn a_refused_child_listing_keeps_the_listed_feature_store() {
         .mount(&server)
         .await;
     let dir = workdir();
-    let adc = write(
-        dir.path(),
-        "adc.json",
-        &json!({"type": "authorized_user", "client_id": "test-client.apps.googleusercontent.com",
-            "client_secret": "test-client-secret", "refresh_token": "test-refresh-token",
-            "token_uri": format!("{}/token", server.uri())})
-        .to_string(),
-    );
+    let adc = write_adc(dir.path(), &server);
     let cfg = write(
         dir.path(),
         "aimscope.toml",

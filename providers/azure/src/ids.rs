@@ -146,11 +146,18 @@ fn storage_url(lower: &str) -> Option<MlRef> {
 /// otherwise the most specific id that can be written down (the container for `@latest`, the
 /// registry URI, the account URL), kept so lineage is never cut silently.
 pub fn ml_ref(workspace_id: &str, reference: &str, class: AssetClass) -> Option<String> {
-    parse(workspace_id, reference, class).map(|r| match r {
-        MlRef::Id(id) | MlRef::Latest { container: id } => id,
-        MlRef::Registry { registry, rest } => format!("azureml://registries/{registry}/{rest}"),
-        MlRef::StorageAccount { account, .. } => format!("https://{account}.blob.core.windows.net"),
-    })
+    parse(workspace_id, reference, class).map(|r| r.unresolved_target())
+}
+
+impl MlRef {
+    /// The target to record when no lookup can make the reference more precise.
+    pub fn unresolved_target(&self) -> String {
+        match self {
+            MlRef::Id(id) | MlRef::Latest { container: id } => id.clone(),
+            MlRef::Registry { registry, rest } => format!("azureml://registries/{registry}/{rest}"),
+            MlRef::StorageAccount { account, .. } => format!("https://{account}.blob.core.windows.net"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -102,8 +102,9 @@ impl AzureScope {
     /// most specific target that can be written down ([`ids::ml_ref`]), so it shows as a
     /// dangling reference rather than vanishing.
     pub async fn resolve(&self, workspace_id: &str, reference: &str, class: AssetClass) -> Option<String> {
-        let fallback = ids::ml_ref(workspace_id, reference, class);
-        let resolved = match ids::parse(workspace_id, reference, class)? {
+        let parsed = ids::parse(workspace_id, reference, class)?;
+        let fallback = parsed.unresolved_target();
+        let resolved = match parsed {
             MlRef::Id(id) => Some(id),
             MlRef::Latest { container } => {
                 // Read it under the workspace id as ARM wrote it (ids are lower-cased here).
@@ -131,7 +132,7 @@ impl AzureScope {
                 by_name.and_then(|m| m.get(&account).cloned())
             }
         };
-        resolved.or(fallback)
+        Some(resolved.unwrap_or(fallback))
     }
 
     /// Resources of one type in the subscription by lower-cased name → normalised ARM id.

@@ -17,11 +17,17 @@ pub struct ProjectNames {
 
 impl ProjectNames {
     /// Records a project; `number` may be bare (`412345678901`) or a name (`projects/412345678901`).
+    /// The first answer for a number stands.
     pub fn insert(&mut self, number: &str, id: &str) {
         let number = number.trim_start_matches("projects/");
         if is_number(number) && !id.is_empty() {
-            self.by_number.insert(number.to_owned(), id.to_owned());
+            self.by_number.entry(number.to_owned()).or_insert_with(|| id.to_owned());
         }
+    }
+
+    /// Whether the number of project `id` is known.
+    pub fn knows(&self, id: &str) -> bool {
+        self.by_number.values().any(|v| v == id)
     }
 
     pub fn len(&self) -> usize {

@@ -73,25 +73,15 @@ impl GcpProvider {
         Ok((creds, source))
     }
 
-    /// The projects to scan and their numbers (Resource Manager names a project
-    /// `projects/{number}`; `projectId` is the id).
+    /// The projects to scan and, when searched, their numbers (Resource Manager names a project
+    /// `projects/{number}`; `projectId` is the id). Configured projects get their numbers in
+    /// `discover`.
     async fn projects(&self, creds: &Credentials) -> Result<(Vec<String>, ProjectNames), CollectError> {
-        let client = self.resource_manager(creds).await?;
         let mut names = ProjectNames::default();
         if !self.cfg.projects.is_empty() {
-            // Configured by id: one projects.get each for the number. Without it, names that
-            // carry the number fall back to Service Usage's answer (see `discover`).
-            for id in &self.cfg.projects {
-                self.record("resourcemanager.projects.get");
-                match client.get_project().set_name(format!("projects/{id}")).send().await {
-                    Ok(p) => names.insert(&p.name, &p.project_id),
-                    Err(e) => {
-                        tracing::debug!(project = %id, "projects.get: {}", gcp_err("resourcemanager.projects.get", e))
-                    }
-                }
-            }
             return Ok((self.cfg.projects.clone(), names));
         }
+        let client = self.resource_manager(creds).await?;
         self.record("resourcemanager.projects.get");
         let mut items = client.search_projects().set_query("state:ACTIVE").by_item();
         let mut out = Vec::new();
@@ -101,6 +91,30 @@ impl GcpProvider {
             out.push(p.project_id);
         }
         Ok((out, names))
+    }
+
+    /// projects.get for the projects whose number neither projects.search nor Service Usage
+    /// gave (configured projects where Service Usage is refused). Best effort: without a number,
+    /// names that carry it keep it.
+    async fn numbers_of_the_rest(&self, creds: &Credentials, projects: &[String], names: &mut ProjectNames) {
+        let missing: Vec<&String> = projects.iter().filter(|p| !names.knows(p)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        let client = match self.resource_manager(creds).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::debug!("project numbers not read: {e}");
+                return;
+            }
+        };
+        for id in missing {
+            self.record("resourcemanager.projects.get");
+            match client.get_project().set_name(format!("projects/{id}")).send().await {
+                Ok(p) => names.insert(&p.name, &p.project_id),
+                Err(e) => tracing::debug!(project = %id, "{}", gcp_err("resourcemanager.projects.get", e)),
+            }
+        }
     }
 
     async fn resource_manager(
@@ -189,13 +203,12 @@ impl Provider for GcpProvider {
         let mut enabled = Vec::with_capacity(projects.len());
         for project in &projects {
             let e = self.enabled_apis(&creds, project).await;
-            if let Ok((_, Some(number))) = &e
-                && names.project(number.trim_start_matches("projects/")) == number.trim_start_matches("projects/")
-            {
+            if let Ok((_, Some(number))) = &e {
                 names.insert(number, project);
             }
             enabled.push(e.map(|(apis, _)| apis));
         }
+        self.numbers_of_the_rest(&creds, &projects, &mut names).await;
         tracing::debug!(projects = projects.len(), numbers = names.len(), "GCP project numbers known");
         let names = Arc::new(names);
         let mut cov = Vec::new();

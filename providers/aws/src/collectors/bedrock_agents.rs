@@ -66,8 +66,7 @@ impl Collector<AwsScope> for Agents {
                 if !groups.is_empty() {
                     a.attr("action_groups", Some(serde_json::json!(groups)));
                 }
-                let tag_arn = a.id.clone();
-                agent_tags(cx, &mut a, &tag_arn).await;
+                agent_tags(cx, &mut a).await;
                 yield a;
             }
         })

@@ -53,8 +53,7 @@ impl Collector<AwsScope> for CustomModels {
                     }
                     a.attr("customization_type", s(d.customization_type().map(|c| c.as_str())));
                 }
-                let tag_arn = a.id.clone();
-                bedrock_tags(cx, &mut a, &tag_arn).await;
+                bedrock_tags(cx, &mut a).await;
                 yield a;
             }
         })

@@ -39,8 +39,7 @@ impl Collector<AwsScope> for CustomizationJobs {
                 {
                     a.relate_ref(RelationKind::TrainedOn, bucket, uri);
                 }
-                let tag_arn = a.id.clone();
-                bedrock_tags(cx, &mut a, &tag_arn).await;
+                bedrock_tags(cx, &mut a).await;
                 yield a;
             }
         })

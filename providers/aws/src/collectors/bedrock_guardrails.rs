@@ -28,8 +28,7 @@ impl Collector<AwsScope> for Guardrails {
                     .with_status(g.status().as_str());
                 a.attr("version", s(Some(g.version())));
                 a.attr("description", s(g.description()));
-                let tag_arn = a.id.clone();
-                bedrock_tags(cx, &mut a, &tag_arn).await;
+                bedrock_tags(cx, &mut a).await;
                 yield a;
             }
         })

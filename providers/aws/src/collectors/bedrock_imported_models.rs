@@ -40,8 +40,7 @@ impl Collector<AwsScope> for ImportedModels {
                         a.relate(RelationKind::ProducedBy, job);
                     }
                 }
-                let tag_arn = a.id.clone();
-                bedrock_tags(cx, &mut a, &tag_arn).await;
+                bedrock_tags(cx, &mut a).await;
                 yield a;
             }
         })

@@ -37,8 +37,7 @@ impl Collector<AwsScope> for InferenceProfiles {
                     }
                 }
                 a.attr("description", s(p.description()));
-                let tag_arn = a.id.clone();
-                bedrock_tags(cx, &mut a, &tag_arn).await;
+                bedrock_tags(cx, &mut a).await;
                 yield a;
             }
         })

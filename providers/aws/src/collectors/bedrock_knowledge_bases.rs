@@ -61,8 +61,7 @@ impl Collector<AwsScope> for KnowledgeBases {
                     a.relate(RelationKind::Uses, id);
                     sources.push(ds_asset);
                 }
-                let tag_arn = a.id.clone();
-                agent_tags(cx, &mut a, &tag_arn).await;
+                agent_tags(cx, &mut a).await;
                 yield a;
                 for s in sources {
                     yield s;

@@ -32,8 +32,7 @@ impl Collector<AwsScope> for ProvisionedThroughput {
                 a.attr("foundation_model_arn", s(Some(p.foundation_model_arn())));
                 a.attr("model_units", Some(serde_json::json!(p.model_units())));
                 a.attr("commitment", s(p.commitment_duration().map(|c| c.as_str())));
-                let tag_arn = a.id.clone();
-                bedrock_tags(cx, &mut a, &tag_arn).await;
+                bedrock_tags(cx, &mut a).await;
                 yield a;
             }
         })

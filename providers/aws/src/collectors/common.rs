@@ -39,19 +39,23 @@ fn set_tags(a: &mut Asset, op: &str, r: Result<BTreeMap<String, String>, Collect
     }
 }
 
-/// Tags a SageMaker resource (sagemaker:ListTags, paginated).
-pub async fn sagemaker_tags(cx: &AwsScope, a: &mut Asset, arn: &str) {
-    set_tags(a, "sagemaker:ListTags", list_sagemaker_tags(cx, arn).await);
+/// Tags a SageMaker resource (sagemaker:ListTags, paginated) by the ARN as SageMaker returned
+/// it (`raw_arn`, case kept), else by the asset's id.
+pub async fn sagemaker_tags(cx: &AwsScope, a: &mut Asset, raw_arn: Option<&str>) {
+    let arn = raw_arn.map_or_else(|| a.id.clone(), str::to_owned);
+    set_tags(a, "sagemaker:ListTags", list_sagemaker_tags(cx, &arn).await);
 }
 
-/// Tags a Bedrock resource (bedrock:ListTagsForResource).
-pub async fn bedrock_tags(cx: &AwsScope, a: &mut Asset, arn: &str) {
-    set_tags(a, "bedrock:ListTagsForResource", list_bedrock_tags(cx, arn).await);
+/// Tags a Bedrock resource (bedrock:ListTagsForResource) by the asset's id, its ARN.
+pub async fn bedrock_tags(cx: &AwsScope, a: &mut Asset) {
+    let arn = a.id.clone();
+    set_tags(a, "bedrock:ListTagsForResource", list_bedrock_tags(cx, &arn).await);
 }
 
 /// Tags a Bedrock Agents resource (bedrock:ListTagsForResource on the agent endpoint).
-pub async fn agent_tags(cx: &AwsScope, a: &mut Asset, arn: &str) {
-    set_tags(a, "bedrock:ListTagsForResource", list_agent_tags(cx, arn).await);
+pub async fn agent_tags(cx: &AwsScope, a: &mut Asset) {
+    let arn = a.id.clone();
+    set_tags(a, "bedrock:ListTagsForResource", list_agent_tags(cx, &arn).await);
 }
 
 async fn list_sagemaker_tags(cx: &AwsScope, arn: &str) -> Result<BTreeMap<String, String>, CollectError> {

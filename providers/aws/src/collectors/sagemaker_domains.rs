@@ -30,8 +30,7 @@ impl Collector<AwsScope> for Domains {
                     a = a.with_status(st.as_str());
                 }
                 a.attr("url", s(d.url()));
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
 
                 let mut users = cx.sagemaker().list_user_profiles().domain_id_equals(domain_id).into_paginator().items().send();

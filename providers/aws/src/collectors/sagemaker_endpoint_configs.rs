@@ -43,8 +43,7 @@ impl Collector<AwsScope> for EndpointConfigs {
                     a.attr("kms_key", s(d.kms_key_id()));
                     a.attr("data_capture", d.data_capture_config().map(|c| serde_json::Value::Bool(c.enable_capture().unwrap_or(true))));
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -35,8 +35,7 @@ impl Collector<AwsScope> for Endpoints {
                 {
                     a.relate(RelationKind::Deploys, arn::sagemaker(cx.partition, cx.region(), cx.account(), "endpoint-config", cfg));
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -28,8 +28,7 @@ impl Collector<AwsScope> for FeatureGroups {
                 if let Some(st) = f.feature_group_status() {
                     a = a.with_status(st.as_str());
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

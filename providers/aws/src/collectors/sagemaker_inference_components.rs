@@ -42,8 +42,7 @@ impl Collector<AwsScope> for InferenceComponents {
                         }
                     }
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -31,8 +31,7 @@ impl Collector<AwsScope> for ModelPackages {
                     group = group.with_status(st.as_str());
                 }
                 group.attr("description", s(g.model_package_group_description()));
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| group.id.clone());
-                sagemaker_tags(cx, &mut group, &tag_arn).await;
+                sagemaker_tags(cx, &mut group, raw_arn.as_deref()).await;
                 let group_tags = group.tags.clone();
                 yield group;
 

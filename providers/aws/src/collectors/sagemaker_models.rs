@@ -56,8 +56,7 @@ impl Collector<AwsScope> for Models {
                     a.attr("execution_role", s(d.execution_role_arn()));
                     a.attr("network_isolation", d.enable_network_isolation().map(serde_json::Value::Bool));
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -30,8 +30,7 @@ impl Collector<AwsScope> for NotebookInstances {
                 }
                 a.attr("instance_type", s(n.instance_type().map(|t| t.as_str())));
                 a.attr("url", s(n.url()));
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

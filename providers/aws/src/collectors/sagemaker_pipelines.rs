@@ -27,8 +27,7 @@ impl Collector<AwsScope> for Pipelines {
                 let mut a = asset(cx, id, AssetKind::Pipeline, Service::Sagemaker, name).with_created(ts(p.creation_time()));
                 a.attr("role", s(p.role_arn()));
                 a.attr("description", s(p.pipeline_description()));
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -41,8 +41,7 @@ impl Collector<AwsScope> for ProcessingJobs {
                     a.attr("image", s(d.app_specification().and_then(|x| x.image_uri())));
                     a.attr("environment_names", env_names(d.environment()));
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -50,8 +50,7 @@ impl Collector<AwsScope> for TrainingJobs {
                     a.attr("role", s(d.role_arn()));
                     a.attr("environment_names", env_names(d.environment()));
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })

@@ -39,8 +39,7 @@ impl Collector<AwsScope> for TransformJobs {
                         a.relate_ref(RelationKind::Uses, bucket, uri);
                     }
                 }
-                let tag_arn = raw_arn.clone().unwrap_or_else(|| a.id.clone());
-                sagemaker_tags(cx, &mut a, &tag_arn).await;
+                sagemaker_tags(cx, &mut a, raw_arn.as_deref()).await;
                 yield a;
             }
         })
