@@ -44,7 +44,7 @@ pub fn init_logging(cli: &Cli) {
         }
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(|| crate::progress::LogWriter);
     let _ = match cli.log_format {
         // https://no-color.org: a non-empty NO_COLOR turns colour off.
         LogFormat::Human => builder

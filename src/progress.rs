@@ -1,9 +1,34 @@
 //! Progress bar on stderr. Hidden when stderr is not a terminal or with `--no-progress`.
 
+use std::io::Write;
+use std::sync::Mutex;
+
 use aimscope_core::{Cloud, Coverage};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::runner::Progress;
+
+/// The bar on screen, if any: log lines are written around it, not through it, so a warning
+/// during a scan does not leave a stale copy of the bar behind on the terminal.
+static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// The logger's stderr: suspends the visible bar for each line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let active = ACTIVE.lock().ok().and_then(|g| g.clone());
+        match active {
+            Some(bar) => bar.suspend(|| std::io::stderr().write_all(buf)).map(|()| buf.len()),
+            None => std::io::stderr().write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
 
 #[derive(Debug)]
 pub struct Bar {
@@ -20,6 +45,9 @@ impl Bar {
             bar.set_style(style);
         }
         bar.set_message("discovering scopes");
+        if visible && let Ok(mut a) = ACTIVE.lock() {
+            *a = Some(bar.clone());
+        }
         Bar { bar }
     }
 }
@@ -37,6 +65,9 @@ impl Progress for Bar {
         self.bar.inc(1);
     }
     fn finish(&self) {
+        if let Ok(mut a) = ACTIVE.lock() {
+            *a = None;
+        }
         self.bar.finish_and_clear();
     }
 }
