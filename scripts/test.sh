@@ -15,4 +15,16 @@ if [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ] || ! "$venv/
 fi
 export AIMSCOPE_TEST_PYTHON="$venv/bin/python"
 
+# Headless Chromium renders the scope report in the tests: Debian's package, installed once.
+if [ -z "${AIMSCOPE_TEST_CHROMIUM:-}" ]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the report rendering tests" >&2
+    if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
+    DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y --no-install-recommends chromium >/dev/null \
+      || { "${apt_get[@]}" update >/dev/null && DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y --no-install-recommends chromium >/dev/null; }
+  fi
+  AIMSCOPE_TEST_CHROMIUM="$(command -v chromium)"
+  export AIMSCOPE_TEST_CHROMIUM
+fi
+
 cargo test --workspace --locked "$@"

@@ -9,7 +9,9 @@ use aimscope_core::detect::Catalogue;
 use aimscope_core::{Cloud, Coverage, CoverageStatus, Inventory, Severity, ToolInfo};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{Cli, Command, ConfigCommand, DiffArgs, HistoryArgs, LogFormat, MergeArgs, ScanArgs};
+use crate::cli::{
+    Cli, Command, ConfigCommand, DiffArgs, HistoryArgs, LogFormat, MergeArgs, ReportArgs, ReportFormat, ScanArgs,
+};
 use crate::config::{Config, EXAMPLE};
 use crate::policy::{PolicyConfig, Register};
 use crate::runner::{self, RunnerOptions};
@@ -76,6 +78,7 @@ pub async fn main(cli: Cli) -> Exit {
         Command::Diff(args) => diff(args),
         Command::Merge(args) => merge(args).await,
         Command::History(args) => history(args),
+        Command::Report(args) => report(args),
     }
 }
 
@@ -326,6 +329,21 @@ async fn scan(args: ScanArgs) -> Exit {
             failed += 1;
         }
     }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_vec_pretty(&inv).map(|mut v| {
+            v.push(b'\n');
+            v
+        });
+        let written = json.map_err(anyhow::Error::from).and_then(|json| {
+            let sha = crate::report::sha256_hex(&json);
+            let text = render_report(&inv, &sha, &prepared.loaded, None, ReportFormat::for_path(Some(path)))?;
+            crate::sink::file::write_atomic(path, text.as_bytes())
+        });
+        if let Err(e) = written {
+            eprintln!("error: writing the report to {} failed: {e:#}", path.display());
+            failed += 1;
+        }
+    }
     summarize(&inv);
     if failed > 0 {
         return Exit::Runtime;
@@ -352,6 +370,85 @@ async fn next_signal() -> Option<Exit> {
     #[cfg(not(unix))]
     {
         tokio::signal::ctrl_c().await.ok().map(|()| Exit::Interrupted)
+    }
+}
+
+/// The scope report of `inv` (whose JSON form hashes to `sha`), read with `l`'s configuration.
+pub(crate) fn render_report(
+    inv: &Inventory,
+    sha: &str,
+    l: &Loaded,
+    history: Option<&std::path::Path>,
+    format: ReportFormat,
+) -> anyhow::Result<String> {
+    let (previous, timelines) = match history {
+        Some(p) => crate::history::History::open(p)?.report_view(inv)?,
+        None => (None, Default::default()),
+    };
+    let cfg = &l.cfg;
+    let cx = crate::report::Context {
+        report: &cfg.report,
+        tags: &cfg.tags,
+        scale: &cfg.classification,
+        policy: &cfg.policy,
+        register: l.register.as_ref(),
+    };
+    let r = crate::report::build(inv, sha, cx, previous, &timelines);
+    Ok(match format {
+        ReportFormat::Html => crate::report::html::render(&r),
+        ReportFormat::Markdown => crate::report::markdown::render(&r),
+    })
+}
+
+/// `aimscope report INVENTORY`: the AIMS scope document.
+fn report(args: ReportArgs) -> Exit {
+    let loaded = match load(args.config.as_deref(), None) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let bytes = match std::fs::read(&args.inventory) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.inventory.display());
+            return Exit::Usage;
+        }
+    };
+    let inv: Inventory = match serde_json::from_slice(&bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {} is not an aimscope inventory (JSON format): {e}", args.inventory.display());
+            return Exit::Usage;
+        }
+    };
+    let out = args.out.as_deref().filter(|p| p.as_os_str() != "-");
+    let format = args.format.unwrap_or_else(|| ReportFormat::for_path(out));
+    let sha = crate::report::sha256_hex(&bytes);
+    let text = match render_report(&inv, &sha, &loaded, args.history.as_deref(), format) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Exit::Runtime;
+        }
+    };
+    let written = match out {
+        Some(p) => crate::sink::file::write_atomic(p, text.as_bytes()),
+        None => {
+            use std::io::Write;
+            let mut o = std::io::stdout().lock();
+            o.write_all(text.as_bytes()).and_then(|()| o.flush()).map_err(anyhow::Error::from)
+        }
+    };
+    match written {
+        Ok(()) => {
+            if let Some(p) = out {
+                eprintln!("report written to {}", p.display());
+            }
+            Exit::Ok
+        }
+        Err(e) => {
+            eprintln!("error: writing the report failed: {e:#}");
+            Exit::Runtime
+        }
     }
 }
 

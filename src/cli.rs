@@ -48,6 +48,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// List the agent's past runs, or one asset's timeline.
     History(HistoryArgs),
+    /// Write the AIMS scope document (HTML or Markdown) from an inventory.
+    Report(ReportArgs),
     /// Print the JSON Schema of the inventory document.
     Schema,
     /// Write or check a configuration file.
@@ -79,6 +81,9 @@ pub struct ScanArgs {
     /// Sanctioned AI register (CSV or JSON). Overrides `policy.register`.
     #[arg(long)]
     pub register: Option<PathBuf>,
+    /// Also write the AIMS scope report here (Markdown when the name ends in `.md`, else HTML).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     /// No progress bar (it is also hidden when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -127,6 +132,41 @@ pub struct MergeArgs {
     pub out: Option<PathBuf>,
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+impl ReportFormat {
+    /// Markdown for `.md` / `.markdown`, HTML otherwise.
+    pub fn for_path(path: Option<&std::path::Path>) -> ReportFormat {
+        match path.and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase()) {
+            Some(e) if e == "md" || e == "markdown" => ReportFormat::Markdown,
+            _ => ReportFormat::Html,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The inventory (JSON format) of a scan.
+    pub inventory: PathBuf,
+    /// Configuration: `[report]` (organisation, AIMS name, purpose and RACI tags), tag keys,
+    /// classification scale and declared scope.
+    #[arg(long, env = "AIMSCOPE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// History database: what this version supersedes, and when each asset was first seen.
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Default: Markdown for an `--out` ending in `.md`, else HTML.
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Output file; `-` or absent for stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

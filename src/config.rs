@@ -43,6 +43,8 @@ pub struct Config {
     pub servicenow: crate::sink::servicenow::ServiceNowConfig,
     #[serde(default)]
     pub agent: crate::agent::AgentConfig,
+    #[serde(default)]
+    pub report: crate::report::ReportConfig,
     /// A separate policy file (same keys as `[policy]`), replacing the inline table.
     #[serde(default)]
     pub policy_file: Option<PathBuf>,

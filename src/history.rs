@@ -331,6 +331,52 @@ impl History {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// What the scope report needs from the history: the version `inv` supersedes with what
+    /// changed since, and each asset's first-seen / last-changed times. When `inv` itself is
+    /// the latest recorded run, its own recorded counts are the change; otherwise it is
+    /// compared with the recorded state.
+    pub fn report_view(
+        &self,
+        inv: &Inventory,
+    ) -> anyhow::Result<(Option<crate::report::Previous>, crate::report::Timelines)> {
+        let runs: Vec<RunRow> = self.runs(50)?.into_iter().filter(|r| r.status != "interrupted").collect();
+        let previous = match runs.iter().position(|r| r.id == inv.run.id) {
+            Some(k) => runs.get(k + 1).map(|p| crate::report::Previous {
+                run_id: p.id.clone(),
+                at: p.finished_at.clone(),
+                added: runs[k].added.max(0) as u64,
+                changed: runs[k].changed.max(0) as u64,
+                removed: runs[k].removed.max(0) as u64,
+                unseen: 0,
+            }),
+            None => match runs.first() {
+                Some(p) => {
+                    let d = crate::analysis::delta::compute(&self.baseline()?, inv);
+                    Some(crate::report::Previous {
+                        run_id: p.id.clone(),
+                        at: p.finished_at.clone(),
+                        added: d.added.len() as u64,
+                        changed: d.changed.len() as u64,
+                        removed: d.removed.len() as u64,
+                        unseen: d.unseen.len() as u64,
+                    })
+                }
+                None => None,
+            },
+        };
+        let mut timelines = crate::report::Timelines::new();
+        let mut stmt = self.db.prepare(
+            "SELECT a.id, a.first_seen, COALESCE((SELECT MAX(e.at) FROM asset_events e WHERE e.asset_id = a.id AND e.change IN ('added', 'changed', 'reappeared')), a.first_seen) FROM assets a",
+        )?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, first, changed) = row?;
+            timelines.insert(id, (first, changed));
+        }
+        Ok((previous, timelines))
+    }
+
     /// One asset's row and its events, oldest first.
     pub fn timeline(&self, id: &str) -> anyhow::Result<Option<Timeline>> {
         let row = self
@@ -394,6 +440,35 @@ mod tests {
 
     fn model(id: &str, account: &str) -> Asset {
         Asset::new(id, Cloud::Aws, account, None, AssetKind::Model, Service::Sagemaker, id)
+    }
+
+    #[test]
+    fn report_view_names_the_superseded_run_and_what_changed() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut h = History::open(&dir.path().join("h.db"))?;
+        let one = inv("r1", vec![model("a", "1"), model("b", "2")], None);
+        assert_eq!(h.report_view(&one)?.0, None, "nothing recorded: nothing superseded");
+        let d = delta::compute(&h.baseline()?, &one);
+        h.record(&one, &d, true)?;
+        let mut a2 = model("a", "1");
+        a2.tags.insert("owner".into(), "x".into());
+        let two = inv("r2", vec![a2, model("c", "1")], Some("2"));
+
+        // Not yet recorded: compared with the recorded state (b unseen, not removed).
+        let (prev, timelines) = h.report_view(&two)?;
+        let prev = prev.expect("supersedes r1");
+        assert_eq!((prev.run_id.as_str(), prev.added, prev.changed, prev.removed, prev.unseen), ("r1", 1, 1, 0, 1));
+        assert!(timelines.contains_key("a") && !timelines.contains_key("c"));
+
+        // Recorded (the agent's case): the run's own counts, and the run before it.
+        let d = delta::compute(&h.baseline()?, &two);
+        h.record(&two, &d, false)?;
+        let (prev, timelines) = h.report_view(&two)?;
+        let prev = prev.expect("supersedes r1");
+        assert_eq!((prev.run_id.as_str(), prev.added, prev.changed, prev.removed), ("r1", 1, 1, 0));
+        let (first, changed) = timelines.get("a").expect("a's timeline");
+        assert!(first <= changed, "first seen {first}, last changed {changed}");
+        Ok(())
     }
 
     #[test]

@@ -17,5 +17,6 @@ pub mod policy;
 pub mod progress;
 pub mod providers;
 pub mod redact;
+pub mod report;
 pub mod runner;
 pub mod sink;

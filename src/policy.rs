@@ -458,16 +458,27 @@ fn kind_name(k: AssetKind) -> String {
 pub struct Register {
     ids: BTreeSet<String>,
     systems: BTreeSet<String>,
+    /// Intended purpose by lower-cased resource id or AI-system id, where the export has one.
+    purposes: BTreeMap<String, String>,
 }
 
 /// Column / field names read from a register export.
 const ID_FIELDS: &[&str] = &["id", "resource_id", "arn", "object_id", "asset_id"];
 const SYSTEM_FIELDS: &[&str] = &["ai_system_id", "ai-system-id", "system_id", "name"];
+const PURPOSE_FIELDS: &[&str] = &["intended_purpose", "intended-purpose", "purpose"];
 
 impl Register {
     pub fn contains(&self, id: &str, system: Option<&str>) -> bool {
         self.ids.contains(&id.to_ascii_lowercase())
             || system.is_some_and(|s| self.systems.contains(&s.to_ascii_lowercase()))
+    }
+
+    /// The intended purpose the register records for this resource or AI system.
+    pub fn purpose(&self, id: &str, system: Option<&str>) -> Option<&str> {
+        self.purposes
+            .get(&id.to_ascii_lowercase())
+            .or_else(|| system.and_then(|s| self.purposes.get(&s.to_ascii_lowercase())))
+            .map(String::as_str)
     }
 
     /// Reads a CSV (header row; columns such as `id`, `arn`, `ai_system_id`) or JSON (an array of
@@ -514,6 +525,13 @@ impl Register {
         };
         let mut reg = Register::default();
         for row in rows {
+            let purpose = PURPOSE_FIELDS.iter().find_map(|f| row.get(*f).filter(|v| !v.is_empty()));
+            let keys = ID_FIELDS.iter().chain(SYSTEM_FIELDS).filter_map(|f| row.get(*f).filter(|v| !v.is_empty()));
+            if let Some(p) = purpose {
+                for k in keys {
+                    reg.purposes.entry(k.to_ascii_lowercase()).or_insert_with(|| p.clone());
+                }
+            }
             for f in ID_FIELDS {
                 if let Some(v) = row.get(*f).filter(|v| !v.is_empty()) {
                     reg.ids.insert(v.to_ascii_lowercase());

@@ -829,3 +829,148 @@ mod tests {
         assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
     }
 }
+
+/// `ALL` and `as_str` (the variant's JSON name) for a wire enum, so sinks and reports name a
+/// variant without a round trip through `serde_json`. A variant left out fails to compile (the
+/// match is exhaustive); a name that differs from serde's fails `wire_names_match_serde`.
+macro_rules! wire_names {
+    ($ty:ident { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$v),+];
+            /// The variant's name in the inventory document.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$v => $s),+
+                }
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_names!(Severity { Info => "info", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
+
+wire_names!(AssetKind {
+    Model => "model",
+    ModelRegistry => "model_registry",
+    ModelPackage => "model_package",
+    CustomModel => "custom_model",
+    FoundationModel => "foundation_model",
+    Endpoint => "endpoint",
+    EndpointConfig => "endpoint_config",
+    Deployment => "deployment",
+    ProvisionedThroughput => "provisioned_throughput",
+    InferenceProfile => "inference_profile",
+    TrainingJob => "training_job",
+    CustomizationJob => "customization_job",
+    ProcessingJob => "processing_job",
+    BatchJob => "batch_job",
+    Pipeline => "pipeline",
+    Dataset => "dataset",
+    Datastore => "datastore",
+    Bucket => "bucket",
+    FeatureStore => "feature_store",
+    Notebook => "notebook",
+    Workspace => "workspace",
+    UserProfile => "user_profile",
+    Agent => "agent",
+    KnowledgeBase => "knowledge_base",
+    DataSource => "data_source",
+    Guardrail => "guardrail",
+    AiServiceAccount => "ai_service_account",
+    Connection => "connection",
+    ThirdPartyApiUsage => "third_party_api_usage",
+    Application => "application",
+    Secret => "secret",
+    ContainerRepository => "container_repository",
+    ServiceConfiguration => "service_configuration",
+    ApiEnablement => "api_enablement",
+});
+
+wire_names!(Service {
+    Sagemaker => "sagemaker",
+    Bedrock => "bedrock",
+    BedrockAgent => "bedrock_agent",
+    S3 => "s3",
+    SecretsManager => "secrets_manager",
+    Ssm => "ssm",
+    Lambda => "lambda",
+    Ecs => "ecs",
+    Ecr => "ecr",
+    AzureMachineLearning => "azure_machine_learning",
+    CognitiveServices => "cognitive_services",
+    AzureStorage => "azure_storage",
+    KeyVault => "key_vault",
+    AppService => "app_service",
+    VertexAi => "vertex_ai",
+    CloudStorage => "cloud_storage",
+    BigQuery => "big_query",
+    ServiceUsage => "service_usage",
+    SecretManager => "secret_manager",
+    CloudRun => "cloud_run",
+    CloudFunctions => "cloud_functions",
+});
+
+wire_names!(Status {
+    Creating => "creating",
+    Active => "active",
+    Updating => "updating",
+    InProgress => "in_progress",
+    Completed => "completed",
+    Stopped => "stopped",
+    Failed => "failed",
+    Deleting => "deleting",
+    Disabled => "disabled",
+    Unknown => "unknown",
+});
+
+wire_names!(LifecycleStage {
+    Inception => "inception",
+    DesignAndDevelopment => "design_and_development",
+    VerificationAndValidation => "verification_and_validation",
+    Deployment => "deployment",
+    OperationAndMonitoring => "operation_and_monitoring",
+    ReEvaluation => "re_evaluation",
+    Retirement => "retirement",
+});
+
+wire_names!(RelationKind {
+    TrainedOn => "trained_on",
+    ProducedBy => "produced_by",
+    Serves => "serves",
+    Deploys => "deploys",
+    FineTunedFrom => "fine_tuned_from",
+    Uses => "uses",
+    StoredIn => "stored_in",
+    Calls => "calls",
+    PartOf => "part_of",
+});
+
+#[cfg(test)]
+mod wire_name_tests {
+    use super::*;
+
+    fn check<T: Serialize + Copy>(all: &[T], name: impl Fn(T) -> &'static str) {
+        for v in all {
+            assert_eq!(
+                serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_owned)).as_deref(),
+                Some(name(*v))
+            );
+        }
+    }
+
+    #[test]
+    fn wire_names_match_serde() {
+        check(Severity::ALL, Severity::as_str);
+        check(AssetKind::ALL, AssetKind::as_str);
+        check(Service::ALL, Service::as_str);
+        check(Status::ALL, Status::as_str);
+        check(LifecycleStage::ALL, LifecycleStage::as_str);
+        check(RelationKind::ALL, RelationKind::as_str);
+    }
+}
