@@ -16,18 +16,7 @@ async fn multi_cloud_scan(format: &str, file: &str) -> (serde_json::Value, Strin
     let azure = azure::estate().await;
     let dir = workdir();
     stub_az(dir.path());
-    let cfg = write(
-        dir.path(),
-        "aimscope.toml",
-        &format!(
-            "[scan]\ndisabled_collectors = [\"sagemaker.feature_groups\", \"sagemaker.inference_components\", \
-             \"bedrock.custom_models\", \"bedrock.customization_jobs\", \"bedrock.imported_models\", \
-             \"bedrock.provisioned_throughput\", \"bedrock.guardrails\", \"bedrock.inference_profiles\", \
-             \"bedrock.agents\", \"bedrock.knowledge_bases\"]\n\
-             [aws]\naccounts = [\"{prod}\"]\nregions = [\"us-east-1\", \"eu-west-1\"]\n{}",
-            azure::config(&azure)
-        ),
-    );
+    let cfg = write(dir.path(), "aimscope.toml", &moto_azure_config(&prod, &azure::config(&azure), ""));
     let out = dir.path().join(file);
     let mut env = moto_env(&moto);
     env.push(("RUST_LOG", "debug".into()));
@@ -58,13 +47,7 @@ async fn multi_cloud_scan(format: &str, file: &str) -> (serde_json::Value, Strin
             String::from_utf8_lossy(&check.stderr)
         );
     }
-    let mut planted: Vec<String> = estate["planted"]
-        .as_object()
-        .expect("planted")
-        .values()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned(), azure::PLANTED_ANT.to_owned()]);
+    let planted = planted_values(&estate);
     for p in &planted {
         assert!(!text.contains(p.as_str()) && !stderr.contains(p.as_str()), "planted value {}… escaped", &p[..8]);
     }

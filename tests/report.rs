@@ -33,21 +33,12 @@ async fn scan_with_report() -> Scanned {
     let azure = azure::estate().await;
     let dir = workdir();
     stub_az(dir.path());
-    let cfg = write(
-        dir.path(),
-        "aimscope.toml",
-        &format!(
-            "[scan]\ndisabled_collectors = [\"sagemaker.feature_groups\", \"sagemaker.inference_components\", \
-             \"bedrock.custom_models\", \"bedrock.customization_jobs\", \"bedrock.imported_models\", \
-             \"bedrock.provisioned_throughput\", \"bedrock.guardrails\", \"bedrock.inference_profiles\", \
-             \"bedrock.agents\", \"bedrock.knowledge_bases\"]\n\
-             [report]\norganisation = \"Example Insurance plc\"\naims_name = \"Claims AI management system\"\n\
-             [policy]\nscope_accounts = [\"{prod}\", \"11111111-1111-1111-1111-111111111111\"]\n\
-             approved_providers = [\"openai\"]\n\
-             [aws]\naccounts = [\"{prod}\"]\nregions = [\"us-east-1\", \"eu-west-1\"]\n{}",
-            azure::config(&azure)
-        ),
+    let extra = format!(
+        "[report]\norganisation = \"Example Insurance plc\"\naims_name = \"Claims AI management system\"\n\
+         [policy]\nscope_accounts = [\"{prod}\", \"11111111-1111-1111-1111-111111111111\"]\n\
+         approved_providers = [\"openai\"]\n"
     );
+    let cfg = write(dir.path(), "aimscope.toml", &moto_azure_config(&prod, &azure::config(&azure), &extra));
     let inv = dir.path().join("inventory.json");
     let html = dir.path().join("scope.html");
     let env = moto_env(&moto);
@@ -64,13 +55,7 @@ async fn scan_with_report() -> Scanned {
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     // 4: the locked Azure subscription is denied (the report must show it as an exclusion).
     assert_eq!(res.status.code(), Some(4), "{stderr}");
-    let mut planted: Vec<String> = estate["planted"]
-        .as_object()
-        .expect("planted")
-        .values()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned(), azure::PLANTED_ANT.to_owned()]);
+    let planted = planted_values(&estate);
     Scanned { dir, cfg, inv, html, planted, stderr }
 }
 

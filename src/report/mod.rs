@@ -15,7 +15,7 @@ pub mod regions;
 use std::collections::{BTreeMap, BTreeSet};
 
 use aimscope_core::{
-    Asset, AssetKind, Cloud, Coverage, CoverageStatus, Finding, Inventory, LifecycleStage, RelationKind, Severity,
+    Asset, AssetKind, Cloud, CoverageStatus, Finding, Inventory, LifecycleStage, RelationKind, Severity,
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -958,11 +958,6 @@ pub fn gap_scope(g: &Gap) -> String {
         s.push_str(&format!(" {r}"));
     }
     s
-}
-
-/// Whether this inventory's coverage has records that are not complete.
-pub fn has_gaps(cov: &[Coverage]) -> bool {
-    cov.iter().any(|c| !c.status.is_complete())
 }
 
 /// Escapes text for HTML and SVG (element content and quoted attributes).

@@ -228,3 +228,28 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).expect("write file");
     p
 }
+
+/// The config of a multi-cloud test scan: AWS through moto (the `prod` member account, two
+/// regions, the collectors moto does not serve switched off) and Azure through the stand-in
+/// (`azure_config`), with `extra` tables in between.
+pub fn moto_azure_config(prod: &str, azure_config: &str, extra: &str) -> String {
+    format!(
+        "[scan]\ndisabled_collectors = [\"sagemaker.feature_groups\", \"sagemaker.inference_components\", \
+         \"bedrock.custom_models\", \"bedrock.customization_jobs\", \"bedrock.imported_models\", \
+         \"bedrock.provisioned_throughput\", \"bedrock.guardrails\", \"bedrock.inference_profiles\", \
+         \"bedrock.agents\", \"bedrock.knowledge_bases\"]\n{extra}\
+         [aws]\naccounts = [\"{prod}\"]\nregions = [\"us-east-1\", \"eu-west-1\"]\n{azure_config}"
+    )
+}
+
+/// Every secret value planted in the moto seed (`estate`) and the Azure stand-in.
+pub fn planted_values(estate: &serde_json::Value) -> Vec<String> {
+    let mut planted: Vec<String> = estate["planted"]
+        .as_object()
+        .expect("planted")
+        .values()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned(), azure::PLANTED_ANT.to_owned()]);
+    planted
+}
