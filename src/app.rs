@@ -73,6 +73,7 @@ pub async fn main(cli: Cli) -> Exit {
             }
             Err(code) => code,
         },
+        Command::Demo(args) => crate::demo::run(args, cli.log_format, cli.verbose, cli.quiet).await,
         Command::Scan(args) => scan(args).await,
         Command::Agent(args) => crate::agent::run(args).await,
         Command::Diff(args) => diff(args),
@@ -143,7 +144,7 @@ fn config_error(msg: String) -> Exit {
     Exit::Config
 }
 
-fn load(path: Option<&std::path::Path>, register_override: Option<PathBuf>) -> Result<Loaded, Exit> {
+pub(crate) fn load(path: Option<&std::path::Path>, register_override: Option<PathBuf>) -> Result<Loaded, Exit> {
     let mut cfg = Config::load(path).map_err(|e| config_error(e.to_string()))?;
     if let Some(pf) = cfg.policy_file.clone() {
         let text = std::fs::read_to_string(&pf)
@@ -452,7 +453,7 @@ fn report(args: ReportArgs) -> Exit {
     }
 }
 
-fn read_inventory(path: &std::path::Path) -> Result<Inventory, Exit> {
+pub(crate) fn read_inventory(path: &std::path::Path) -> Result<Inventory, Exit> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         eprintln!("error: cannot read {}: {e}", path.display());
         Exit::Usage

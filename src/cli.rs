@@ -38,6 +38,9 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Scan a built-in fictional multi-cloud estate (no credentials, no network) and write the
+    /// inventory, CycloneDX, SARIF and the AIMS scope report.
+    Demo(DemoArgs),
     /// Scan clouds and write the inventory.
     Scan(ScanArgs),
     /// Scan on a schedule, keep history, send deltas, serve /healthz and /metrics.
@@ -109,6 +112,13 @@ pub struct AgentArgs {
     /// Address for /healthz and /metrics (empty: none). Overrides `agent.metrics_listen`.
     #[arg(long)]
     pub metrics_listen: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory for the outputs (created if missing; files of the same names are replaced).
+    #[arg(long, default_value = "aimscope-demo")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
