@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates the README's report screenshot (docs/report.png) from the report test: a real
-# multi-cloud scan against moto and the Azure stand-in, its HTML report rendered by headless
-# Chromium. Needs what scripts/test.sh installs.
+# Regenerates the README's report screenshot (docs/report.png): the demo test runs
+# `aimscope demo` (the real collectors against the built-in estate) and headless Chromium
+# renders its HTML report. Needs what scripts/test.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep="$(mktemp -d)"
-AIMSCOPE_KEEP_REPORT="$keep" bash scripts/test.sh --test report scope_report_of_a_multi_cloud_scan
-cp "$keep/scope.png" docs/report.png
-echo "docs/report.png updated (the report, Markdown, PDF and inventory are in $keep)"
+AIMSCOPE_KEEP_REPORT="$keep" bash scripts/test.sh --test demo demo_scans_the_built_in_estate_and_writes_every_output
+cp "$keep/report.png" docs/report.png
+echo "docs/report.png updated from the demo's report"

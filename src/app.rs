@@ -74,7 +74,10 @@ pub async fn main(cli: Cli) -> Exit {
             Err(code) => code,
         },
         Command::Demo(args) => crate::demo::run(args, cli.log_format, cli.verbose, cli.quiet).await,
-        Command::Scan(args) => scan(args).await,
+        Command::Scan(args) => {
+            let table = cli.log_format == LogFormat::Human && !cli.quiet;
+            scan(args, table).await
+        }
         Command::Agent(args) => crate::agent::run(args).await,
         Command::Diff(args) => diff(args),
         Command::Merge(args) => merge(args).await,
@@ -294,7 +297,8 @@ fn analyze(inv: &mut Inventory, l: &Loaded) {
     crate::analysis::analyze(inv, &cfg.tags, &cfg.classification, &cfg.policy, l.register.as_ref());
 }
 
-async fn scan(args: ScanArgs) -> Exit {
+/// `table`: whether the log format lets the summary table be printed on a terminal.
+async fn scan(args: ScanArgs, table: bool) -> Exit {
     let prepared = match prepare(&args) {
         Ok(p) => p,
         Err(code) => return code,
@@ -346,6 +350,9 @@ async fn scan(args: ScanArgs) -> Exit {
         }
     }
     summarize(&inv);
+    if table && !args.no_summary && std::io::stderr().is_terminal() {
+        eprint!("\n{}", crate::summary::table(&inv));
+    }
     if failed > 0 {
         return Exit::Runtime;
     }
@@ -599,16 +606,32 @@ fn summarize(inv: &Inventory) {
         gaps = gaps.len(),
         "scan finished"
     );
+    // One line per scope and status: a denied subscription is one line, not one per collector
+    // (the first collector's error stands for the rest; the inventory keeps each one).
+    let mut grouped: Vec<(&Coverage, Vec<&str>)> = Vec::new();
     for g in gaps {
+        let same =
+            |o: &Coverage| (o.cloud, &o.account, &o.region, o.status) == (g.cloud, &g.account, &g.region, g.status);
+        match grouped.iter_mut().find(|(o, _)| same(o)) {
+            Some((_, collectors)) => collectors.push(&g.collector),
+            None => grouped.push((g, vec![&g.collector])),
+        }
+    }
+    for (g, collectors) in grouped {
         let scope = match (&g.account, &g.region) {
             (Some(a), Some(r)) => format!("{}:{a}/{r}", g.cloud),
             (Some(a), None) => format!("{}:{a}", g.cloud),
             _ => g.cloud.to_string(),
         };
+        let which = match collectors.as_slice() {
+            [one] => (*one).to_owned(),
+            many if many.len() <= 4 => format!("{} collectors ({})", many.len(), many.join(", ")),
+            many => format!("{} collectors ({}, and {} more)", many.len(), many[..3].join(", "), many.len() - 3),
+        };
         // A partial scope was listed in full: its assets are there, some details are not.
         let what = if g.status == CoverageStatus::Partial { "incomplete" } else { "not seen" };
         // Through the logger, so `--log-format json` keeps stderr parseable and `-q` quiet.
-        tracing::warn!("{what}: {scope} {} ({}): {}", g.collector, g.status.as_str(), g.error.as_deref().unwrap_or(""));
+        tracing::warn!("{what}: {scope} {which} ({}): {}", g.status.as_str(), g.error.as_deref().unwrap_or(""));
     }
     if partial_assets > 0 {
         tracing::warn!("{partial_assets} listed asset(s) have incomplete details (details.status = partial)");

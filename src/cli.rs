@@ -90,6 +90,10 @@ pub struct ScanArgs {
     /// No progress bar (it is also hidden when stderr is not a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// No summary table at the end (it is only printed when stderr is a terminal, with human
+    /// logs and without --quiet).
+    #[arg(long)]
+    pub no_summary: bool,
     /// Scan only slice K of N of the accounts / subscriptions / projects (0-based K, e.g. a
     /// Kubernetes Indexed Job's $JOB_COMPLETION_INDEX); `aimscope merge` joins the slices.
     #[arg(long, value_parser = parse_shard)]

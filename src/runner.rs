@@ -131,6 +131,8 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
 
     let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
     let mut done = vec![false; jobs.len()];
+    let mut warned: std::collections::HashSet<(Cloud, Option<String>, Option<String>, CoverageStatus)> =
+        Default::default();
     let mut results = futures::stream::iter(jobs.into_iter().enumerate())
         .map(|(i, (task, sem))| async move {
             // The semaphore is never closed, so acquire only fails if it were; treat as no limit.
@@ -146,6 +148,18 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
             next = results.next() => match next {
                 Some((i, (found, cov))) => {
                     done[i] = true;
+                    if let Some(err) = &cov.error {
+                        // The first gap of a kind in a scope is news; the same status from the
+                        // scope's other collectors (a denied subscription fails them all) is
+                        // detail, and the end-of-scan summary groups them.
+                        let key = (cov.cloud, cov.account.clone(), cov.region.clone(), cov.status);
+                        let scope = cov.account.iter().chain(&cov.region).cloned().collect::<Vec<_>>().join("/");
+                        if warned.insert(key) {
+                            tracing::warn!(scope = %format!("{}:{scope}", cov.cloud), collector = %cov.collector, status = cov.status.as_str(), "{err}");
+                        } else {
+                            tracing::debug!(scope = %format!("{}:{scope}", cov.cloud), collector = %cov.collector, status = cov.status.as_str(), "{err}");
+                        }
+                    }
                     progress.task_finished(&cov);
                     coverage.push(cov);
                     merge_into(&mut assets, found);
@@ -289,9 +303,6 @@ async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) 
                 cov.error = Some(partial_summary(&partial));
             }
         }
-    }
-    if let Some(err) = &cov.error {
-        tracing::warn!(scope = %scope, collector = %cov.collector, status = ?cov.status, "{err}");
     }
     cov.assets = found.len() as u64;
     cov.duration_ms = started.elapsed().as_millis() as u64;

@@ -161,6 +161,15 @@ fn demo_scans_the_built_in_estate_and_writes_every_output() {
         assert!(html.contains(s), "the report lacks {s}");
     }
 
+    // A person opens it in a browser: headless Chromium renders it to a PNG and a PDF.
+    let shots = workdir();
+    let (png, _pdf) = render_in_chromium(&report, shots.path());
+    // `scripts/screenshot.sh` keeps the picture for the README.
+    if let Ok(keep) = std::env::var("AIMSCOPE_KEEP_REPORT") {
+        std::fs::create_dir_all(&keep).expect("keep dir");
+        std::fs::copy(&png, std::path::Path::new(&keep).join("report.png")).expect("keep the screenshot");
+    }
+
     // No planted value anywhere: outputs, stdout, stderr.
     for f in std::fs::read_dir(&out_dir).expect("out dir").flatten() {
         let text = std::fs::read_to_string(f.path()).unwrap_or_default();

@@ -10,13 +10,6 @@ use std::process::Command;
 
 use support::*;
 
-/// The Chromium that renders the report. `scripts/test.sh` installs Debian's and sets it.
-fn chromium() -> String {
-    std::env::var("AIMSCOPE_TEST_CHROMIUM").unwrap_or_else(|_| {
-        panic!("AIMSCOPE_TEST_CHROMIUM is not set: run the tests with `bash scripts/test.sh` (it installs chromium)")
-    })
-}
-
 struct Scanned {
     dir: tempfile::TempDir,
     cfg: PathBuf,
@@ -210,25 +203,7 @@ async fn scope_report_of_a_multi_cloud_scan() {
     }
 
     // Headless Chromium renders it: a PNG screenshot and a PDF (what "print to PDF" gives).
-    let png = s.dir.path().join("scope.png");
-    let pdf = s.dir.path().join("scope.pdf");
-    let url = format!("file://{}", s.html.display());
-    for (flag, file) in
-        [(format!("--screenshot={}", png.display()), &png), (format!("--print-to-pdf={}", pdf.display()), &pdf)]
-    {
-        let out = Command::new(chromium())
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
-            .args(["--window-size=1440,2400", "--no-pdf-header-footer", &flag, &url])
-            .env("HOME", s.dir.path())
-            .output()
-            .expect("run chromium (scripts/test.sh installs Debian's chromium)");
-        let bytes = std::fs::read(file).unwrap_or_else(|e| {
-            panic!("chromium wrote no {} ({e}): {}", file.display(), String::from_utf8_lossy(&out.stderr))
-        });
-        assert!(bytes.len() > 10_000, "{} is too small to be the report", file.display());
-    }
-    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
-    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF"));
+    let (png, pdf) = render_in_chromium(&s.html, s.dir.path());
     // `scripts/screenshot.sh` keeps these for the README.
     if let Ok(keep) = std::env::var("AIMSCOPE_KEEP_REPORT") {
         let keep = PathBuf::from(keep);

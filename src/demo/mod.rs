@@ -72,7 +72,8 @@ async fn demo(out: &Path, log_format: LogFormat, verbose: u8, quiet: bool) -> an
     let inventory = out.join(INVENTORY);
     let exe = std::env::current_exe().context("cannot find this program's own path")?;
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("scan").arg("--config").arg(&config).arg("--out").arg(&inventory);
+    // The demo prints the summary itself, after the outputs are written.
+    cmd.arg("scan").arg("--no-summary").arg("--config").arg(&config).arg("--out").arg(&inventory);
     if log_format == LogFormat::Json {
         cmd.args(["--log-format", "json"]);
     }

@@ -253,3 +253,35 @@ pub fn planted_values(estate: &serde_json::Value) -> Vec<String> {
     planted.extend([azure::PLANTED.to_owned(), azure::PLANTED_HF.to_owned(), azure::PLANTED_ANT.to_owned()]);
     planted
 }
+
+/// The Chromium that renders reports. `scripts/test.sh` installs Debian's and sets it.
+pub fn chromium() -> String {
+    std::env::var("AIMSCOPE_TEST_CHROMIUM").unwrap_or_else(|_| {
+        panic!("AIMSCOPE_TEST_CHROMIUM is not set: run the tests with `bash scripts/test.sh` (it installs chromium)")
+    })
+}
+
+/// Renders an HTML page in headless Chromium to `scope.png` (a 1440-pixel-wide screenshot) and
+/// `scope.pdf` (what "print to PDF" gives) in `dir`, and checks both are real.
+pub fn render_in_chromium(html: &Path, dir: &Path) -> (PathBuf, PathBuf) {
+    let png = dir.join("scope.png");
+    let pdf = dir.join("scope.pdf");
+    let url = format!("file://{}", html.display());
+    for (flag, file) in
+        [(format!("--screenshot={}", png.display()), &png), (format!("--print-to-pdf={}", pdf.display()), &pdf)]
+    {
+        let out = Command::new(chromium())
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"])
+            .args(["--window-size=1440,2400", "--no-pdf-header-footer", &flag, &url])
+            .env("HOME", dir)
+            .output()
+            .expect("run chromium (scripts/test.sh installs Debian's chromium)");
+        let bytes = std::fs::read(file).unwrap_or_else(|e| {
+            panic!("chromium wrote no {} ({e}): {}", file.display(), String::from_utf8_lossy(&out.stderr))
+        });
+        assert!(bytes.len() > 10_000, "{} is too small to be the report", file.display());
+    }
+    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF"));
+    (png, pdf)
+}
