@@ -9,15 +9,13 @@ use aimscope_core::detect::Catalogue;
 use aimscope_core::{Cloud, Coverage, CoverageStatus, Inventory, Severity, ToolInfo};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::{
-    Cli, Command, ConfigCommand, DiffArgs, HistoryArgs, LogFormat, MergeArgs, ReportArgs, ReportFormat, ScanArgs,
-};
-use crate::config::{Config, EXAMPLE};
+use crate::cli::{Cli, Command, ConfigCommand, DiffArgs, HistoryArgs, LogFormat, MergeArgs, ReportArgs, ScanArgs};
+use crate::config::{Config, EXAMPLE, Format};
 use crate::policy::{PolicyConfig, Register};
 use crate::runner::{self, RunnerOptions};
 use crate::sink::servicenow::ServiceNowSink;
 use crate::sink::webhook::WebhookSink;
-use crate::sink::{FileSink, Sink};
+use crate::sink::{FileSink, ReportSink, Sink};
 
 /// Documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +140,20 @@ pub(crate) struct Loaded {
     register: Option<Register>,
 }
 
+impl Loaded {
+    /// What the scope report reads of the configuration.
+    pub(crate) fn settings(&self) -> crate::report::Settings {
+        let cfg = &self.cfg;
+        crate::report::Settings {
+            report: cfg.report.clone(),
+            tags: cfg.tags.clone(),
+            scale: cfg.classification.clone(),
+            policy: cfg.policy.clone(),
+            register: self.register.clone(),
+        }
+    }
+}
+
 fn config_error(msg: String) -> Exit {
     eprintln!("error: {msg}");
     Exit::Config
@@ -182,6 +194,8 @@ pub struct Prepared {
     sinks: Vec<Box<dyn Sink>>,
     selected: Vec<Cloud>,
     shard: Option<aimscope_core::Shard>,
+    /// The agent's history database (agent mode only).
+    history: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -203,18 +217,76 @@ impl Prepared {
     pub fn sinks(&self) -> &[Box<dyn Sink>] {
         &self.sinks
     }
+
+    /// The agent's history database (`None` for a plain scan).
+    pub fn history(&self) -> Option<&std::path::Path> {
+        self.history.as_deref()
+    }
 }
 
-pub fn prepare(args: &ScanArgs) -> Result<Prepared, Exit> {
+/// How the sinks will be used: once by `scan`, or every cycle by the agent, whose report
+/// reads the agent's history.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode<'a> {
+    Scan,
+    Agent { history: Option<&'a std::path::Path> },
+}
+
+pub fn prepare(args: &ScanArgs, mode: Mode<'_>) -> Result<Prepared, Exit> {
     let loaded = load(args.config.as_deref(), args.register.clone())?;
     let cfg = &loaded.cfg;
+    let history = match mode {
+        Mode::Scan => None,
+        Mode::Agent { history } => Some(history.map(PathBuf::from).unwrap_or_else(|| cfg.agent.history.clone())),
+    };
+    let settings = std::sync::Arc::new(loaded.settings());
+    let output = |format: Format, path: Option<PathBuf>, create_dir: bool, delta: Option<PathBuf>| -> Box<dyn Sink> {
+        match format.report() {
+            Some(format) => {
+                Box::new(ReportSink { path, format, settings: settings.clone(), history: history.clone(), create_dir })
+            }
+            None => Box::new(FileSink { path, format, create_dir, delta }),
+        }
+    };
     let webhook_url = args.webhook.clone().or(cfg.webhook.url.clone());
-    let explicit_out = args.out.clone().or(cfg.output.path.clone());
+    let mut formats: Vec<Format> = if args.format.is_empty() { cfg.output.format.clone() } else { args.format.clone() };
+    dedup_in_place(&mut formats);
+    // The command line's --out / --out-dir replaces either of the file's.
+    let (out, dir) = match (&args.out, &args.out_dir) {
+        (None, None) => (cfg.output.path.clone(), cfg.output.dir.clone()),
+        (out, dir) => (out.clone(), dir.clone()),
+    };
     let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
-    // The file sink writes to stdout unless only remote sinks were asked for.
-    if explicit_out.is_some() || (webhook_url.is_none() && cfg.servicenow.instance_url.is_none()) {
-        let out: Option<PathBuf> = explicit_out.filter(|p| p.as_os_str() != "-");
-        sinks.push(Box::new(FileSink { path: out, format: args.format.unwrap_or(cfg.output.format) }));
+    if let Some(dir) = dir {
+        // The agent's deltas are written once, by the first data format's sink.
+        let mut delta = Some(dir.join("inventory.delta.json"));
+        for f in formats {
+            let d = if f.report().is_none() { delta.take() } else { None };
+            sinks.push(output(f, Some(dir.join(f.file_name())), true, d));
+        }
+    } else if out.is_some() || (webhook_url.is_none() && cfg.servicenow.instance_url.is_none()) {
+        // The file sink writes to stdout unless only remote sinks were asked for.
+        let [format] = formats[..] else {
+            eprintln!(
+                "error: --format names {} formats: write them into a directory with --out-dir DIR",
+                formats.len()
+            );
+            return Err(Exit::Usage);
+        };
+        let out: Option<PathBuf> = out.filter(|p| p.as_os_str() != "-");
+        let delta = out.as_deref().map(FileSink::delta_beside);
+        sinks.push(output(format, out, false, delta));
+    }
+    if let Some(path) = &args.report {
+        sinks.push(output(
+            match crate::report::ReportFormat::for_path(Some(path)) {
+                crate::report::ReportFormat::Html => Format::Html,
+                crate::report::ReportFormat::Markdown => Format::Markdown,
+            },
+            Some(path.clone()),
+            false,
+            None,
+        ));
     }
     if let Some(instance) = &cfg.servicenow.instance_url {
         sinks.push(Box::new(sink_config("servicenow", ServiceNowSink::new(&cfg.servicenow, instance))?));
@@ -227,7 +299,7 @@ pub fn prepare(args: &ScanArgs) -> Result<Prepared, Exit> {
     } else {
         cfg.providers.clone().unwrap_or_else(crate::providers::built_in)
     };
-    Ok(Prepared { loaded, sinks, selected: dedup(selected), shard: args.shard })
+    Ok(Prepared { loaded, sinks, selected: dedup(selected), shard: args.shard, history })
 }
 
 /// Builds the providers afresh (credentials, account lists and regions can change between an
@@ -299,7 +371,7 @@ fn analyze(inv: &mut Inventory, l: &Loaded) {
 
 /// `table`: whether the log format lets the summary table be printed on a terminal.
 async fn scan(args: ScanArgs, table: bool) -> Exit {
-    let prepared = match prepare(&args) {
+    let prepared = match prepare(&args, Mode::Scan) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -331,21 +403,6 @@ async fn scan(args: ScanArgs, table: bool) -> Exit {
     for s in &prepared.sinks {
         if let Err(e) = s.write(&inv).await {
             eprintln!("error: writing to {} failed: {e:#}", s.describe());
-            failed += 1;
-        }
-    }
-    if let Some(path) = &args.report {
-        let json = serde_json::to_vec_pretty(&inv).map(|mut v| {
-            v.push(b'\n');
-            v
-        });
-        let written = json.map_err(anyhow::Error::from).and_then(|json| {
-            let sha = crate::report::sha256_hex(&json);
-            let text = render_report(&inv, &sha, &prepared.loaded, None, ReportFormat::for_path(Some(path)))?;
-            crate::sink::file::write_atomic(path, text.as_bytes())
-        });
-        if let Err(e) = written {
-            eprintln!("error: writing the report to {} failed: {e:#}", path.display());
             failed += 1;
         }
     }
@@ -381,33 +438,6 @@ async fn next_signal() -> Option<Exit> {
     }
 }
 
-/// The scope report of `inv` (whose JSON form hashes to `sha`), read with `l`'s configuration.
-pub(crate) fn render_report(
-    inv: &Inventory,
-    sha: &str,
-    l: &Loaded,
-    history: Option<&std::path::Path>,
-    format: ReportFormat,
-) -> anyhow::Result<String> {
-    let (previous, timelines) = match history {
-        Some(p) => crate::history::History::open(p)?.report_view(inv)?,
-        None => (None, Default::default()),
-    };
-    let cfg = &l.cfg;
-    let cx = crate::report::Context {
-        report: &cfg.report,
-        tags: &cfg.tags,
-        scale: &cfg.classification,
-        policy: &cfg.policy,
-        register: l.register.as_ref(),
-    };
-    let r = crate::report::build(inv, sha, cx, previous, &timelines);
-    Ok(match format {
-        ReportFormat::Html => crate::report::html::render(&r),
-        ReportFormat::Markdown => crate::report::markdown::render(&r),
-    })
-}
-
 /// `aimscope report INVENTORY`: the AIMS scope document.
 fn report(args: ReportArgs) -> Exit {
     let loaded = match load(args.config.as_deref(), None) {
@@ -429,9 +459,9 @@ fn report(args: ReportArgs) -> Exit {
         }
     };
     let out = args.out.as_deref().filter(|p| p.as_os_str() != "-");
-    let format = args.format.unwrap_or_else(|| ReportFormat::for_path(out));
+    let format = args.format.unwrap_or_else(|| crate::report::ReportFormat::for_path(out));
     let sha = crate::report::sha256_hex(&bytes);
-    let text = match render_report(&inv, &sha, &loaded, args.history.as_deref(), format) {
+    let text = match crate::report::render(&inv, &sha, &loaded.settings(), args.history.as_deref(), format) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -519,7 +549,20 @@ async fn merge(args: MergeArgs) -> Exit {
     };
     analyze(&mut inv, &loaded);
     let out = args.out.filter(|p| p.as_os_str() != "-");
-    let sink = FileSink { path: out, format: args.format.unwrap_or(loaded.cfg.output.format) };
+    let format = args.format.unwrap_or(match loaded.cfg.output.format[..] {
+        [one] => one,
+        _ => Format::Json,
+    });
+    let sink: Box<dyn Sink> = match format.report() {
+        Some(format) => Box::new(ReportSink {
+            path: out,
+            format,
+            settings: loaded.settings().into(),
+            history: None,
+            create_dir: false,
+        }),
+        None => Box::new(FileSink { path: out, format, create_dir: false, delta: None }),
+    };
     if let Err(e) = sink.write(&inv).await {
         eprintln!("error: writing to {} failed: {e:#}", sink.describe());
         return Exit::Runtime;
@@ -636,6 +679,17 @@ fn summarize(inv: &Inventory) {
     if partial_assets > 0 {
         tracing::warn!("{partial_assets} listed asset(s) have incomplete details (details.status = partial)");
     }
+}
+
+/// Drops repeats, keeping the first of each in order.
+fn dedup_in_place<T: PartialEq + Copy>(v: &mut Vec<T>) {
+    let mut kept = Vec::with_capacity(v.len());
+    for x in v.drain(..) {
+        if !kept.contains(&x) {
+            kept.push(x);
+        }
+    }
+    *v = kept;
 }
 
 fn dedup(mut v: Vec<Cloud>) -> Vec<Cloud> {

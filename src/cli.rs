@@ -69,11 +69,17 @@ pub struct ScanArgs {
     #[arg(long, env = "AIMSCOPE_CONFIG")]
     pub config: Option<PathBuf>,
     /// Output file; `-` for stdout. Overrides `output.path`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out_dir")]
     pub out: Option<PathBuf>,
-    /// Output format. Overrides `output.format`.
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    /// Directory for every format of --format, each under its own name (inventory.json,
+    /// inventory.cdx.json, findings.sarif, report.html, ...); created if missing. Overrides
+    /// `output.dir`.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Output format, or several (comma-separated) with --out-dir; `html` and `markdown` are
+    /// the AIMS scope report. Overrides `output.format`.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<Format>,
     /// Exit 5 when any finding has this severity or higher.
     #[arg(long, value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -84,7 +90,8 @@ pub struct ScanArgs {
     /// Sanctioned AI register (CSV or JSON). Overrides `policy.register`.
     #[arg(long)]
     pub register: Option<PathBuf>,
-    /// Also write the AIMS scope report here (Markdown when the name ends in `.md`, else HTML).
+    /// Also write the AIMS scope report here (Markdown when the name ends in `.md`, else HTML);
+    /// the agent rewrites it every cycle.
     #[arg(long)]
     pub report: Option<PathBuf>,
     /// No progress bar (it is also hidden when stderr is not a terminal).
@@ -148,21 +155,7 @@ pub struct MergeArgs {
     pub format: Option<Format>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Html,
-    Markdown,
-}
-
-impl ReportFormat {
-    /// Markdown for `.md` / `.markdown`, HTML otherwise.
-    pub fn for_path(path: Option<&std::path::Path>) -> ReportFormat {
-        match path.and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase()) {
-            Some(e) if e == "md" || e == "markdown" => ReportFormat::Markdown,
-            _ => ReportFormat::Html,
-        }
-    }
-}
+pub use crate::report::ReportFormat;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {

@@ -115,14 +115,99 @@ pub enum Format {
     Sarif,
     /// A ServiceNow Identification and Reconciliation import payload.
     Servicenow,
+    /// The AIMS scope report, self-contained HTML.
+    Html,
+    /// The AIMS scope report, Markdown.
+    Markdown,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+impl Format {
+    pub const ALL: [Format; 8] = [
+        Format::Json,
+        Format::Jsonl,
+        Format::Csv,
+        Format::Cyclonedx,
+        Format::Sarif,
+        Format::Servicenow,
+        Format::Html,
+        Format::Markdown,
+    ];
+
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Cyclonedx => "cyclonedx",
+            Format::Sarif => "sarif",
+            Format::Servicenow => "servicenow",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The file a format is written to in an output directory (`--out-dir`).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Json => "inventory.json",
+            Format::Jsonl => "inventory.jsonl",
+            Format::Csv => "inventory.csv",
+            // CycloneDX's recommended `*.cdx.json`, SARIF's `.sarif`: what their tools pick up.
+            Format::Cyclonedx => "inventory.cdx.json",
+            Format::Sarif => "findings.sarif",
+            Format::Servicenow => "servicenow.json",
+            Format::Html => "report.html",
+            Format::Markdown => "report.md",
+        }
+    }
+
+    /// The report rendering, for the two formats that are the scope document.
+    pub fn report(self) -> Option<crate::report::ReportFormat> {
+        match self {
+            Format::Html => Some(crate::report::ReportFormat::Html),
+            Format::Markdown => Some(crate::report::ReportFormat::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// `format = "json"` or `format = ["json", "html"]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Format>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Format),
+        Many(Vec<Format>),
+    }
+    // Untagged enums hide the inner error; name the valid values instead.
+    let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+    match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::One(f)) => Ok(vec![f]),
+        Ok(OneOrMany::Many(v)) => Ok(v),
+        Err(_) => Err(serde::de::Error::custom(format!(
+            "output.format: expected one of {}, or a list of them",
+            valid.join(", ")
+        ))),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OutputConfig {
     /// File to write; `-` or absent for stdout.
     pub path: Option<PathBuf>,
-    pub format: Format,
+    /// Directory to write every format of `format` into, each under its own name.
+    pub dir: Option<PathBuf>,
+    /// One format, or several (with `dir`).
+    #[serde(deserialize_with = "one_or_many")]
+    pub format: Vec<Format>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig { path: None, dir: None, format: vec![Format::Json] }
+    }
 }
 
 /// A configuration problem, with the file it came from.
@@ -187,6 +272,15 @@ impl Config {
         if let Some(bad) = self.scan.disabled_collectors.iter().find(|d| !known.contains(&d.as_str())) {
             return Err(format!("scan.disabled_collectors: unknown collector `{bad}` (valid: {})", known.join(", ")));
         }
+        if self.output.path.is_some() && self.output.dir.is_some() {
+            return Err("output.path and output.dir: set one (a file, or a directory for several formats)".into());
+        }
+        if self.output.format.is_empty() {
+            return Err("output.format: name at least one format".into());
+        }
+        if self.output.format.len() > 1 && self.output.dir.is_none() {
+            return Err("output.format lists several formats: set output.dir to write them into".into());
+        }
         self.classification.validate()?;
         self.policy.validate()?;
         Ok(())
@@ -222,6 +316,37 @@ mod tests {
     }
 
     #[test]
+    fn output_formats_one_or_several() {
+        let cfg = parse("[output]\nformat = \"sarif\"\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.output.format, vec![Format::Sarif]);
+        let cfg = parse("[output]\ndir = \"out\"\nformat = [\"json\", \"html\"]\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(cfg.output.format, vec![Format::Json, Format::Html]);
+        for (text, says) in [
+            ("[output]\nformat = [\"json\", \"html\"]\n", "set output.dir"),
+            ("[output]\nformat = []\n", "at least one"),
+            ("[output]\nformat = \"pdf\"\n", "expected one of json, jsonl"),
+            ("[output]\npath = \"a.json\"\ndir = \"out\"\n", "set one"),
+        ] {
+            let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains(says), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn format_names_are_the_wire_names() {
+        use clap::ValueEnum;
+        for f in Format::ALL {
+            let clap_name = f.to_possible_value().map(|v| v.get_name().to_owned());
+            assert_eq!(clap_name.as_deref(), Some(f.as_str()));
+            let serde_name: Format =
+                toml::Value::String(f.as_str().into()).try_into().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(serde_name, f);
+        }
+        let names: std::collections::BTreeSet<_> = Format::ALL.iter().map(|f| f.file_name()).collect();
+        assert_eq!(names.len(), Format::ALL.len(), "each format has its own file in an output directory");
+    }
+
+    #[test]
     fn example_config_is_valid() {
         parse(EXAMPLE).unwrap_or_else(|e| panic!("{e}"));
     }
@@ -247,7 +372,7 @@ mod tests {
         ];
         let cfg = Config::parse("", "t", env).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(cfg.scan.concurrency, 3);
-        assert_eq!(cfg.output.format, Format::Jsonl);
+        assert_eq!(cfg.output.format, vec![Format::Jsonl]);
         let bad = Config::parse("", "t", vec![("AIMSCOPE__SCAN__NOPE".to_owned(), "1".to_owned())]);
         assert!(bad.err().map(|e| e.to_string()).unwrap_or_default().contains("nope"));
     }

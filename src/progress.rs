@@ -39,14 +39,17 @@ impl Bar {
     pub fn new(visible: bool) -> Bar {
         let target = if visible { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
         let bar = ProgressBar::with_draw_target(Some(0), target);
-        if let Ok(style) =
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} collectors {msg}")
-        {
+        // No bar until there are collectors to count: an empty one would draw as full.
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
             bar.set_style(style);
         }
         bar.set_message("discovering scopes");
-        if visible && let Ok(mut a) = ACTIVE.lock() {
-            *a = Some(bar.clone());
+        if visible {
+            // The spinner and clock move while a slow call is in flight: the scan is not stuck.
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            if let Ok(mut a) = ACTIVE.lock() {
+                *a = Some(bar.clone());
+            }
         }
         Bar { bar }
     }
@@ -57,6 +60,12 @@ impl Progress for Bar {
         self.bar.set_message(format!("discovering {cloud} scopes"));
     }
     fn tasks_added(&self, n: u64) {
+        if self.bar.length() == Some(0)
+            && let Ok(style) =
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} collectors {msg}")
+        {
+            self.bar.set_style(style);
+        }
         self.bar.inc_length(n);
         self.bar.set_message("");
     }

@@ -608,3 +608,57 @@ async fn once_runs_at_once_even_on_a_cron_schedule() {
     assert_eq!(ids(&d, "added"), set(&[model_id("alpha-1", "m1")]));
     assert!(started.elapsed() < Duration::from_secs(60), "--once waited for the schedule");
 }
+
+/// `--out-dir` with several formats, the scope report among them: the agent rewrites every
+/// file each cycle, the report's document control hashes the inventory beside it and names the
+/// version it supersedes (from the agent's history), and the delta is written once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_agent_rewrites_every_output_and_the_report_names_the_version_it_supersedes() {
+    use sha2::Digest;
+    let server = MockServer::start().await;
+    let s = Setup::new(&server, &["alpha-1"]);
+    let out = s.dir.path().join("out");
+    let out_s = out.display().to_string();
+    let cycle = || async {
+        let a = ["agent", "--once", "--config", &s.config, "--metrics-listen", ""];
+        let res = s.run(&[&a[..], &["--out-dir", &out_s, "--format", "json,sarif,markdown,html"]].concat()).await;
+        assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+        let inv = std::fs::read(out.join("inventory.json")).expect("inventory.json");
+        let sha = hex(&sha2::Sha256::digest(&inv));
+        let doc: Value = serde_json::from_slice(&inv).expect("inventory JSON");
+        let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+        let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+        let run = doc["run"]["id"].as_str().expect("run id").to_owned();
+        for (name, text) in [("report.md", &md), ("report.html", &html)] {
+            assert!(text.contains(&run), "{name} is not this cycle's version {run}");
+            assert!(text.contains(&sha), "{name} does not hash the inventory beside it");
+        }
+        let sarif = read_json(&out.join("findings.sarif"));
+        assert_eq!(sarif["version"], "2.1.0");
+        let delta = read_json(&out.join("inventory.delta.json"));
+        assert_eq!(delta["run_id"], run.as_str());
+        (run, md)
+    };
+
+    mount(&server, &vec![("alpha-1", Some(vec![("m1", "team-a")]))], Duration::ZERO).await;
+    let (r1, md1) = cycle().await;
+    assert!(md1.contains("| Supersedes | — (no earlier version"), "first version supersedes nothing:\n{md1}");
+
+    mount(&server, &vec![("alpha-1", Some(vec![("m1", "team-a"), ("m2", "team-a")]))], Duration::ZERO).await;
+    let (r2, md2) = cycle().await;
+    assert_ne!(r1, r2);
+    assert!(md2.contains(&format!("| Supersedes | `{r1}`")), "second version supersedes the first:\n{md2}");
+    assert!(md2.contains("| Changes since | 1 added, 0 changed, 0 removed, 0 not seen"), "{md2}");
+
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .expect("out dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["findings.sarif", "inventory.delta.json", "inventory.json", "report.html", "report.md"]);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

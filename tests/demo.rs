@@ -42,7 +42,7 @@ fn demo_scans_the_built_in_estate_and_writes_every_output() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 
     // Every output is written, and the summary says where the report is.
-    for f in ["inventory.json", "cyclonedx.json", "findings.sarif", "report.html", "report.md"] {
+    for f in ["inventory.json", "inventory.cdx.json", "findings.sarif", "report.html", "report.md"] {
         let p = out_dir.join(f);
         let len = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
         assert!(len > 1000, "{} is missing or nearly empty", p.display());

@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::time::Duration;
 
 use aimscope::app::{Exit, exit_code};
@@ -104,7 +105,7 @@ async fn file_sink_writes_every_format_atomically() {
     for (format, name) in formats {
         let path = dir.path().join(name);
         std::fs::write(&path, "previous inventory").expect("seed old file");
-        let sink = FileSink { path: Some(path.clone()), format };
+        let sink = FileSink { path: Some(path.clone()), format, create_dir: false, delta: None };
         sink.healthcheck().await.expect("healthy");
         sink.write(&inv).await.expect("write");
         let text = std::fs::read_to_string(&path).expect("read back");
@@ -150,6 +151,7 @@ async fn file_sink_writes_every_format_atomically() {
                 assert_eq!(sarif["version"], "2.1.0");
                 assert_eq!(sarif["runs"][0]["results"].as_array().map(Vec::len), Some(inv.findings.len()));
             }
+            Format::Html | Format::Markdown => unreachable!("the report has its own sink and test"),
         }
     }
     // No temp files are left beside the outputs.
@@ -160,7 +162,12 @@ async fn file_sink_writes_every_format_atomically() {
         .collect();
     assert_eq!(names.len(), 6, "{names:?}");
 
-    let bad = FileSink { path: Some(dir.path().join("missing-dir/out.json")), format: Format::Json };
+    let bad = FileSink {
+        path: Some(dir.path().join("missing-dir/out.json")),
+        format: Format::Json,
+        create_dir: false,
+        delta: None,
+    };
     assert!(bad.healthcheck().await.is_err(), "an unwritable target fails before the scan");
 }
 
@@ -225,6 +232,56 @@ fn config_init_writes_a_valid_example_and_usage_errors_exit_2() {
     assert_eq!(res.status.code(), Some(2));
     let res = aimscope(&["scan", "--fail-on", "severe"], &[], dir.path());
     assert_eq!(res.status.code(), Some(2));
+}
+
+/// Several formats go into a directory, each under its own name (created, like its parents);
+/// several formats for one file or stdout are a one-line usage error.
+#[test]
+fn several_formats_go_into_an_output_directory() {
+    let dir = workdir();
+    let file = dir.path().join("x.json").display().to_string();
+    for a in [
+        vec!["scan", "--provider", "aws", "--format", "json,sarif", "--out", &file],
+        vec!["scan", "--provider", "aws", "--format", "json,sarif"],
+    ] {
+        let res = aimscope(&a, &[], dir.path());
+        let stderr = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "{a:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains("--out-dir"), "{stderr}");
+    }
+    let res = aimscope(&["scan", "--out", &file, "--out-dir", "d"], &[], dir.path());
+    assert_eq!(res.status.code(), Some(2), "--out and --out-dir conflict");
+    assert!(!Path::new(&file).exists());
+
+    let out = dir.path().join("new/sub");
+    let res = aimscope(
+        &[
+            "scan",
+            "--provider",
+            "aws,azure,gcp",
+            "--out-dir",
+            out.to_str().unwrap_or_default(),
+            "--format",
+            "jsonl,csv,cyclonedx,servicenow,markdown,csv",
+        ],
+        &[],
+        dir.path(),
+    );
+    assert_eq!(res.status.code(), Some(4), "{}", String::from_utf8_lossy(&res.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .expect("the directory is created")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["inventory.cdx.json", "inventory.csv", "inventory.jsonl", "report.md", "servicenow.json"]);
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report");
+    assert!(md.contains("# ") && md.contains("Statement of Applicability"), "{md}");
+    assert!(md.contains("no AWS credentials found"), "the gap is an exclusion in the report");
+    let cdx = read_json(&out.join("inventory.cdx.json"));
+    assert_eq!(cdx["bomFormat"], "CycloneDX");
+    assert!(std::fs::read_to_string(out.join("inventory.jsonl")).expect("jsonl").starts_with("{\"type\":\"run\""));
 }
 
 /// No configuration value may crash the binary (exit 101): hostile durations, sizes and counts

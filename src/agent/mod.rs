@@ -114,14 +114,15 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
 
 pub async fn run(args: AgentArgs) -> Exit {
     let mut stop = stop_signal();
-    let prepared = match crate::app::prepare(&args.scan) {
+    let mode = crate::app::Mode::Agent { history: args.history.as_deref() };
+    let prepared = match crate::app::prepare(&args.scan, mode) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let mut cfg = prepared.cfg().agent.clone();
     // `--once` is for cron and CronJobs: the scheduler already chose the time.
     cfg.run_on_start |= args.once;
-    let history_path = args.history.clone().unwrap_or_else(|| cfg.history.clone());
+    let history_path = prepared.history().map(PathBuf::from).unwrap_or_else(|| cfg.history.clone());
     // One agent per history: a second one (an overlapping cron run, a duplicated pod) exits.
     let lock_path = PathBuf::from(format!("{}.lock", history_path.display()));
     if let Some(dir) = lock_path.parent().filter(|d| !d.as_os_str().is_empty())

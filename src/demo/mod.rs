@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use crate::app::Exit;
-use crate::cli::{DemoArgs, LogFormat, ReportFormat};
+use crate::cli::{DemoArgs, LogFormat};
 use crate::config::Format;
 
 const AWS: &str = include_str!("../../fixtures/demo/aws.json");
@@ -24,20 +24,8 @@ const AZURE: &str = include_str!("../../fixtures/demo/azure.json");
 const GCP: &str = include_str!("../../fixtures/demo/gcp.json");
 const CONFIG: &str = include_str!("../../fixtures/demo/aimscope.toml");
 
-/// The demo's outputs, by file name.
-pub const INVENTORY: &str = "inventory.json";
-const OUTPUTS: [(&str, Output); 4] = [
-    ("cyclonedx.json", Output::Format(Format::Cyclonedx)),
-    ("findings.sarif", Output::Format(Format::Sarif)),
-    ("report.html", Output::Report(ReportFormat::Html)),
-    ("report.md", Output::Report(ReportFormat::Markdown)),
-];
-
-#[derive(Debug, Clone, Copy)]
-enum Output {
-    Format(Format),
-    Report(ReportFormat),
-}
+/// The demo's outputs: the inventory first (the summary is read back from it).
+const OUTPUTS: [Format; 5] = [Format::Json, Format::Cyclonedx, Format::Sarif, Format::Html, Format::Markdown];
 
 pub async fn run(args: DemoArgs, log_format: LogFormat, verbose: u8, quiet: bool) -> Exit {
     match demo(&args.out, log_format, verbose, quiet).await {
@@ -69,11 +57,12 @@ async fn demo(out: &Path, log_format: LogFormat, verbose: u8, quiet: bool) -> an
     });
     std::fs::write(&adc, adc_json.to_string()).context("cannot write the demo Google credentials")?;
 
-    let inventory = out.join(INVENTORY);
     let exe = std::env::current_exe().context("cannot find this program's own path")?;
     let mut cmd = std::process::Command::new(exe);
     // The demo prints the summary itself, after the outputs are written.
-    cmd.arg("scan").arg("--no-summary").arg("--config").arg(&config).arg("--out").arg(&inventory);
+    let formats: Vec<&str> = OUTPUTS.iter().map(|f| f.as_str()).collect();
+    cmd.arg("scan").arg("--no-summary").arg("--config").arg(&config).arg("--out-dir").arg(out);
+    cmd.arg("--format").arg(formats.join(","));
     if log_format == LogFormat::Json {
         cmd.args(["--log-format", "json"]);
     }
@@ -115,26 +104,11 @@ async fn demo(out: &Path, log_format: LogFormat, verbose: u8, quiet: bool) -> an
         tracing::warn!("demo estate has no answer for {r}");
     }
 
+    let inventory = out.join(Format::Json.file_name());
     let bytes = std::fs::read(&inventory).with_context(|| format!("cannot read {}", inventory.display()))?;
     let inv: aimscope_core::Inventory = serde_json::from_slice(&bytes)
         .with_context(|| format!("{} is not an aimscope inventory", inventory.display()))?;
-    let sha = crate::report::sha256_hex(&bytes);
-    let loaded =
-        crate::app::load(Some(&config), None).map_err(|_| anyhow::anyhow!("the demo configuration is invalid"))?;
-    let mut written: Vec<PathBuf> = vec![inventory.clone()];
-    for (name, what) in OUTPUTS {
-        let path = out.join(name);
-        let text = match what {
-            Output::Format(f) => {
-                let mut buf = Vec::new();
-                crate::sink::file::render(&inv, f, &mut buf)?;
-                buf
-            }
-            Output::Report(f) => crate::app::render_report(&inv, &sha, &loaded, None, f)?.into_bytes(),
-        };
-        crate::sink::file::write_atomic(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-        written.push(path);
-    }
+    let written: Vec<PathBuf> = OUTPUTS.iter().map(|f| out.join(f.file_name())).collect();
 
     println!("aimscope demo: a fictional estate (Northwind Mutual) on AWS, Azure and Google Cloud\n");
     print!("{}", crate::summary::table(&inv));
@@ -142,7 +116,7 @@ async fn demo(out: &Path, log_format: LogFormat, verbose: u8, quiet: bool) -> an
     for p in &written {
         println!("  wrote {}", p.display());
     }
-    let report = out.join("report.html");
+    let report = out.join(Format::Html.file_name());
     let shown = std::fs::canonicalize(&report).unwrap_or(report);
     println!("\nOpen the AIMS scope report: {}", shown.display());
     Ok(Exit::Ok)

@@ -493,7 +493,9 @@ impl Answer for Arm {
             ));
         }
         if let Some((_, e)) = self.0.denied.iter().find(|(scope, _)| path.starts_with(scope.as_str())) {
-            return Some(Reply::json(e.status, &json!({"error": {"code": e.code, "message": e.message}})));
+            // ARM names the action refused; the fixture's message says where it goes.
+            let message = e.message.replace("{action}", &arm_action(&req.method, &path));
+            return Some(Reply::json(e.status, &json!({"error": {"code": e.code, "message": message}})));
         }
         let key = format!("{} {path}", req.method);
         match self.0.routes.get(&key) {
@@ -508,6 +510,24 @@ impl Answer for Arm {
             None => None,
         }
     }
+}
+
+/// The RBAC action ARM names when it refuses `method path`: the provider namespace and resource
+/// types (names dropped), then `read`, or for a POST its last segment as an `action`.
+/// `GET /subscriptions/S/providers/Microsoft.Web/sites` → `Microsoft.Web/sites/read`;
+/// `POST …/Microsoft.Web/sites/app/config/appsettings/list` → `Microsoft.Web/sites/config/list/action`.
+fn arm_action(method: &str, path: &str) -> String {
+    let Some((_, rest)) = path.rsplit_once("/providers/") else {
+        return "Microsoft.Resources/subscriptions/resourceGroups/read".into();
+    };
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let Some((ns, after)) = segs.split_first() else { return "*/read".into() };
+    let (after, verb) = match (method, after.len() % 2) {
+        ("POST", 1) => (&after[..after.len() - 1], format!("{}/action", after[after.len() - 1])),
+        _ => (after, "read".to_owned()),
+    };
+    let types: Vec<&str> = after.iter().step_by(2).copied().collect();
+    format!("{ns}/{}{}{verb}", types.join("/"), if types.is_empty() { "" } else { "/" })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,5 +586,25 @@ mod tests {
         ));
         assert!(!path_matches("/agents", "/agents/A1"));
         assert!(!path_matches("/agents/{id}", "/agents/"));
+    }
+
+    #[test]
+    fn arm_actions_name_the_resource_type() {
+        let s = "/subscriptions/8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e";
+        assert_eq!(arm_action("GET", &format!("{s}/providers/Microsoft.Web/sites")), "Microsoft.Web/sites/read");
+        assert_eq!(
+            arm_action(
+                "POST",
+                &format!("{s}/resourceGroups/rg/providers/Microsoft.Web/sites/app/config/appsettings/list")
+            ),
+            "Microsoft.Web/sites/config/list/action"
+        );
+        assert_eq!(
+            arm_action(
+                "GET",
+                &format!("{s}/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w/models")
+            ),
+            "Microsoft.MachineLearningServices/workspaces/models/read"
+        );
     }
 }

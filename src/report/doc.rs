@@ -20,6 +20,8 @@ pub enum Inline {
         text: String,
         class: String,
     },
+    /// Secondary detail on a line of its own within a cell.
+    Note(String),
 }
 
 pub type Cell = Vec<Inline>;
@@ -69,6 +71,15 @@ fn code(s: impl Into<String>) -> Inline {
 
 fn cell(s: impl Into<String>) -> Cell {
     vec![t(s)]
+}
+
+/// The date of an RFC 3339 time (what a register reader needs), or "—".
+fn day(s: &Option<String>) -> String {
+    match s.as_deref() {
+        Some(s) if s.len() >= 10 && s.is_char_boundary(10) => s[..10].to_owned(),
+        Some(s) => s.to_owned(),
+        None => "—".into(),
+    }
 }
 
 fn opt(s: &Option<String>) -> Cell {
@@ -328,21 +339,17 @@ pub fn blocks(r: &Report) -> Vec<Block> {
     ))]));
     let rows: Vec<&super::RegisterRow> = r.register.iter().collect();
     b.push(Block::Table {
+        // Eight columns, secondary facts under the main one, so the register reads on a screen
+        // without scrolling sideways and still prints on one page width.
         head: [
             "asset",
-            "kind",
-            "cloud / account / region",
-            "owner",
-            "AI system",
-            "stage",
-            "declared",
-            "effective",
-            "why",
+            "kind · stage",
+            "where",
+            "owner · AI system",
+            "classification (declared → effective, why)",
             "base model / provider",
-            "in model registry",
-            "network exposure",
-            "first seen",
-            "last changed",
+            "registry · network",
+            "first seen · last changed",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -350,25 +357,37 @@ pub fn blocks(r: &Report) -> Vec<Block> {
         rows: rows
             .iter()
             .map(|x| {
+                let mut class = vec![t(format!("{} → ", x.declared.as_deref().unwrap_or("—")))];
+                class.extend(level(r, &x.effective));
+                class.extend(x.explanation.clone().map(Inline::Note));
+                let mut gov = vec![t(match x.registry {
+                    Some(true) => "in model registry",
+                    Some(false) => "not in a model registry",
+                    None => "—",
+                })];
+                gov.extend(x.exposure.clone().map(Inline::Note));
                 vec![
                     vec![Inline::Strong(x.name.clone()), t(" "), code(&x.id)],
-                    cell(x.kind.as_str().replace('_', " ")),
-                    cell(format!("{} {} {}", x.cloud, x.account, x.region.as_deref().unwrap_or(""))),
-                    opt(&x.owner),
-                    opt(&x.system),
-                    cell(x.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_else(|| "—".into())),
-                    opt(&x.declared),
-                    level(r, &x.effective),
-                    opt(&x.explanation),
+                    vec![
+                        t(x.kind.as_str().replace('_', " ")),
+                        Inline::Note(x.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_else(|| "—".into())),
+                    ],
+                    vec![
+                        t(format!("{} ", x.cloud)),
+                        code(&x.account),
+                        Inline::Note(x.region.clone().unwrap_or_else(|| "—".into())),
+                    ],
+                    vec![
+                        t(x.owner.clone().unwrap_or_else(|| "—".into())),
+                        Inline::Note(match &x.system {
+                            Some(s) => format!("system: {s}"),
+                            None => "no AI system tag".into(),
+                        }),
+                    ],
+                    class,
                     opt(&x.base),
-                    cell(match x.registry {
-                        Some(true) => "yes",
-                        Some(false) => "no",
-                        None => "—",
-                    }),
-                    opt(&x.exposure),
-                    opt(&x.first_seen),
-                    opt(&x.last_changed),
+                    gov,
+                    vec![t(day(&x.first_seen)), Inline::Note(day(&x.last_changed))],
                 ]
             })
             .collect(),

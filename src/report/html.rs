@@ -24,6 +24,7 @@ th, td { border: 1px solid #e0e0e0; padding: 4px 6px; text-align: left; vertical
 th { background: #eceff1; font-weight: 600; }
 tr:target { background: #fff8e1; }
 td code { display: block; font-size: 10.5px; }
+.note { display: block; color: #607d8b; font-size: 11.5px; }
 code { font: 11.5px ui-monospace, SFMono-Regular, Menlo, monospace; color: #455a64; word-break: break-all; }
 a { color: #1565c0; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11.5px; font-weight: 600; border: 1px solid; white-space: nowrap; }
@@ -71,6 +72,9 @@ fn inline(out: &mut String, parts: &[Inline]) {
             }
             Inline::Badge { text, class } => {
                 let _ = write!(out, "<span class=\"badge {}\">{}</span>", escape(class), escape(text));
+            }
+            Inline::Note(s) => {
+                let _ = write!(out, "<span class=\"note\">{}</span>", escape(s));
             }
         }
     }

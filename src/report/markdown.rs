@@ -43,6 +43,10 @@ fn inline(parts: &[Inline]) -> String {
             Inline::Badge { text, .. } => {
                 let _ = write!(out, "**{}**", esc(text));
             }
+            // Table cells are one line in Markdown; wikis and forges render `<br>` in them.
+            Inline::Note(s) => {
+                let _ = write!(out, "<br>{}", esc(s));
+            }
         }
     }
     out

@@ -73,6 +73,65 @@ impl Default for RaciTags {
     }
 }
 
+/// The two renderings of the one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+impl ReportFormat {
+    /// Markdown for `.md` / `.markdown`, HTML otherwise.
+    pub fn for_path(path: Option<&std::path::Path>) -> ReportFormat {
+        match path.and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase()) {
+            Some(e) if e == "md" || e == "markdown" => ReportFormat::Markdown,
+            _ => ReportFormat::Html,
+        }
+    }
+}
+
+/// The configuration the report reads, owned: a report sink keeps it for an agent's lifetime.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub report: ReportConfig,
+    pub tags: TagKeys,
+    pub scale: ClassificationConfig,
+    pub policy: PolicyConfig,
+    pub register: Option<Register>,
+}
+
+impl Settings {
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            report: &self.report,
+            tags: &self.tags,
+            scale: &self.scale,
+            policy: &self.policy,
+            register: self.register.as_ref(),
+        }
+    }
+}
+
+/// The scope document of `inv` (whose JSON form hashes to `sha`), with what `history` knows of
+/// earlier versions when given.
+pub fn render(
+    inv: &Inventory,
+    sha: &str,
+    settings: &Settings,
+    history: Option<&std::path::Path>,
+    format: ReportFormat,
+) -> anyhow::Result<String> {
+    let (previous, timelines) = match history {
+        Some(p) => crate::history::History::open(p)?.report_view(inv)?,
+        None => (None, Default::default()),
+    };
+    let r = build(inv, sha, settings.context(), previous, &timelines);
+    Ok(match format {
+        ReportFormat::Html => html::render(&r),
+        ReportFormat::Markdown => markdown::render(&r),
+    })
+}
+
 /// What the report reads besides the inventory.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -524,9 +583,13 @@ pub fn build(
         })
         .collect();
 
+    let system_of: Vec<Option<&str>> = register.iter().map(|r| r.system.as_deref().filter(|_| r.is_ai)).collect();
     let lineage = systems
         .iter()
-        .map(|s| Lineage { system: s.label().to_owned(), graph: lineage_graph(&s.assets, assets, &by_id, cx.scale) })
+        .map(|s| Lineage {
+            system: s.label().to_owned(),
+            graph: lineage_graph(s.id.as_deref(), &s.assets, assets, &system_of, &by_id, cx.scale),
+        })
         .filter(|l| !l.graph.nodes.is_empty())
         .collect();
 
@@ -730,36 +793,46 @@ fn boundary(inv: &Inventory, policy: &PolicyConfig) -> Boundary {
     }
 }
 
-/// The lineage graph of one AI system: its assets and what they depend on or what depends on
-/// them, through every relation but `part_of` (which carries no data).
+/// The lineage graph of one AI system: its members, everything upstream of them (what they were
+/// trained on, built from, serve) and everything downstream (what serves or uses them), through
+/// every relation but `part_of` (which carries no data).
+///
+/// Two walks that never turn around: a bucket two systems were trained on does not pull the
+/// other system's model into this graph. Another system's AI asset is drawn where the lineage
+/// meets it (the connection is the point) but not walked past. `systems[i]` is asset `i`'s AI
+/// system, for AI assets.
 fn lineage_graph(
+    system: Option<&str>,
     members: &[usize],
     assets: &[Asset],
+    systems: &[Option<&str>],
     by_id: &BTreeMap<&str, usize>,
     scale: &ClassificationConfig,
 ) -> layout::Graph {
-    // Reverse edges, to walk to dependents as well as dependencies.
+    let mut dependencies: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut dependents: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, a) in assets.iter().enumerate() {
         for r in a.relations.iter().filter(|r| r.kind != RelationKind::PartOf) {
             if let Some(&t) = by_id.get(r.target.as_str()) {
+                dependencies.entry(i).or_default().push(t);
                 dependents.entry(t).or_default().push(i);
             }
         }
     }
+    let foreign = |i: usize| systems.get(i).copied().flatten().is_some_and(|s| Some(s) != system);
     let mut seen: BTreeSet<usize> = members.iter().copied().collect();
-    let mut stack: Vec<usize> = members.to_vec();
-    while let Some(i) = stack.pop() {
-        let deps = assets[i]
-            .relations
-            .iter()
-            .filter(|r| r.kind != RelationKind::PartOf)
-            .filter_map(|r| by_id.get(r.target.as_str()).copied());
-        let next: Vec<usize> = deps.chain(dependents.get(&i).into_iter().flatten().copied()).collect();
-        for n in next {
-            // Stay within data and AI: the graph is the system's lineage, not the estate.
-            if seen.len() < layout::MAX_NODES && seen.insert(n) {
-                stack.push(n);
+    for next in [&dependencies, &dependents] {
+        let mut stack: Vec<usize> = members.to_vec();
+        let mut walked: BTreeSet<usize> = members.iter().copied().collect();
+        while let Some(i) = stack.pop() {
+            for &n in next.get(&i).into_iter().flatten() {
+                if seen.len() >= layout::MAX_NODES && !seen.contains(&n) {
+                    continue;
+                }
+                seen.insert(n);
+                if walked.insert(n) && !foreign(n) {
+                    stack.push(n);
+                }
             }
         }
     }
@@ -976,4 +1049,56 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aimscope_core::{Service, ToolInfo};
+
+    fn asset(id: &str, kind: AssetKind, system: Option<&str>, rels: &[(RelationKind, &str)]) -> Asset {
+        let mut a = Asset::new(id, Cloud::Aws, "111122223333", Some("eu-west-1".into()), kind, Service::Sagemaker, id);
+        if let Some(s) = system {
+            a.tags.insert("ai-system-id".into(), s.into());
+        }
+        for (k, t) in rels {
+            a.relate(*k, *t);
+        }
+        a
+    }
+
+    fn nodes(r: &Report, system: &str) -> BTreeSet<String> {
+        let l = r.lineage.iter().find(|l| l.system == system).unwrap_or_else(|| panic!("no lineage for {system}"));
+        l.graph.nodes.iter().map(|n| n.label.clone()).collect()
+    }
+
+    /// Two systems trained on one bucket, and an untagged endpoint serving one of them: each
+    /// graph holds its own lineage, and meets the other system only where they connect.
+    #[test]
+    fn lineage_graphs_stay_within_their_system() {
+        use RelationKind::*;
+        let assets = vec![
+            asset("bucket", AssetKind::Bucket, None, &[]),
+            asset("job-a", AssetKind::TrainingJob, Some("a"), &[(TrainedOn, "bucket")]),
+            asset("model-a", AssetKind::Model, Some("a"), &[(ProducedBy, "job-a")]),
+            asset("job-b", AssetKind::TrainingJob, Some("b"), &[(TrainedOn, "bucket")]),
+            asset("model-b", AssetKind::Model, Some("b"), &[(ProducedBy, "job-b")]),
+            asset("endpoint", AssetKind::Endpoint, None, &[(Serves, "model-a")]),
+        ];
+        let tool = ToolInfo { name: "aimscope".into(), version: "0".into() };
+        let inv = Inventory::new(tool, "r", Utc::now(), vec![Cloud::Aws], assets, vec![]);
+        let settings = Settings {
+            report: Default::default(),
+            tags: Default::default(),
+            scale: Default::default(),
+            policy: Default::default(),
+            register: None,
+        };
+        let r = build(&inv, "0", settings.context(), None, &Timelines::new());
+        let set = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(nodes(&r, "a"), set(&["bucket", "job-a", "model-a", "endpoint"]));
+        assert_eq!(nodes(&r, "b"), set(&["bucket", "job-b", "model-b"]));
+        // The untagged endpoint's graph shows the model it serves, not that system's training.
+        assert_eq!(nodes(&r, "(unassigned)"), set(&["endpoint", "model-a"]));
+    }
 }

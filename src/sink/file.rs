@@ -17,6 +17,33 @@ pub struct FileSink {
     /// `None` writes to stdout.
     pub path: Option<PathBuf>,
     pub format: Format,
+    /// Create the directory if missing (`--out-dir`); a plain `--out` into a missing directory
+    /// is more likely a typo, so it stays an error.
+    pub create_dir: bool,
+    /// Where the agent's deltas go (JSON, whatever the inventory's format): beside the file
+    /// ([`FileSink::delta_beside`]), or for an output directory once, from one of its sinks.
+    pub delta: Option<PathBuf>,
+}
+
+impl FileSink {
+    /// `inventory.json` → `inventory.delta.json` in the same directory.
+    pub fn delta_beside(path: &Path) -> PathBuf {
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "inventory".into());
+        parent_dir(path).join(format!("{stem}.delta.json"))
+    }
+
+    /// Writes `bytes` to the sink's target: atomically to a file, straight through to stdout.
+    pub fn write_bytes(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        match &self.path {
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes)?;
+                out.flush()?;
+                Ok(())
+            }
+            Some(path) => write_atomic(path, bytes),
+        }
+    }
 }
 
 #[async_trait]
@@ -33,6 +60,10 @@ impl Sink for FileSink {
             return Ok(());
         };
         let dir = parent_dir(path);
+        if self.create_dir {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        }
         // Creating (and dropping) a temp file proves the rename target's directory is writable.
         tempfile::NamedTempFile::new_in(dir)
             .with_context(|| format!("output directory {} is not writable", dir.display()))?;
@@ -42,24 +73,12 @@ impl Sink for FileSink {
     async fn write(&self, inventory: &Inventory) -> anyhow::Result<()> {
         let mut buf = Vec::with_capacity(64 * 1024);
         render(inventory, self.format, &mut buf)?;
-        match &self.path {
-            None => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&buf)?;
-                out.flush()?;
-            }
-            Some(path) => write_atomic(path, &buf)?,
-        }
-        Ok(())
+        self.write_bytes(&buf)
     }
 
-    /// Next to the inventory: `inventory.json` → `inventory.delta.json` (JSON, whatever the
-    /// inventory's format). Nothing when writing to stdout.
     async fn write_delta(&self, delta: &crate::analysis::delta::Delta, _inventory: &Inventory) -> anyhow::Result<()> {
-        let Some(path) = &self.path else { return Ok(()) };
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "inventory".into());
-        let target = parent_dir(path).join(format!("{stem}.delta.json"));
-        write_atomic(&target, &serde_json::to_vec_pretty(delta)?)
+        let Some(target) = &self.delta else { return Ok(()) };
+        write_atomic(target, &serde_json::to_vec_pretty(delta)?)
     }
 
     fn full_every_cycle(&self) -> bool {
@@ -194,6 +213,8 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
         Format::Cyclonedx => out.extend(super::cyclonedx::render(inv)?),
         Format::Sarif => out.extend(super::sarif::render(inv)?),
         Format::Servicenow => out.extend(super::servicenow::render(inv)?),
+        // The scope document needs the configuration; it has its own sink.
+        Format::Html | Format::Markdown => anyhow::bail!("the report formats are written by the report sink"),
         Format::Jsonl => {
             let mut line = |r: Record| -> anyhow::Result<()> {
                 serde_json::to_writer(&mut *out, &r)?;

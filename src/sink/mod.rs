@@ -3,6 +3,7 @@
 
 pub mod cyclonedx;
 pub mod file;
+pub mod report;
 pub mod sarif;
 pub mod servicenow;
 pub mod spool;
@@ -14,6 +15,7 @@ use crate::analysis::delta::Delta;
 use async_trait::async_trait;
 
 pub use file::FileSink;
+pub use report::ReportSink;
 
 #[async_trait]
 pub trait Sink: Send + Sync {
