@@ -1,7 +1,7 @@
 //! The agent's health and Prometheus metrics endpoint.
 //!
-//! A deliberately small HTTP/1.1 responder on a Tokio listener (two GET paths, no keep-alive):
-//! `/healthz` and `/metrics` in the Prometheus text exposition format 0.0.4. It binds
+//! hyper's HTTP/1.1 server with connection, size and time limits (two GET paths, no
+//! keep-alive): `/healthz` and `/metrics` in the Prometheus text exposition format 0.0.4. It binds
 //! 127.0.0.1 by default; a pod exposes it with `metrics_listen = "0.0.0.0:9464"`.
 
 use std::collections::BTreeMap;
@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aimscope_core::{Cloud, Inventory};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// What the last scans looked like; updated by the agent after each cycle.
@@ -156,65 +155,114 @@ pub fn render(s: &State) -> String {
     out
 }
 
-/// Binds `addr` and serves until the process ends.
+/// Connections served at once; more wait in the kernel's backlog. A scraper needs one.
+const MAX_CONNECTIONS: usize = 32;
+/// Time for a client to send its request head, and for a whole connection.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest request head read (hyper's own buffer limit); GET requests carry no body.
+const MAX_HEAD_BYTES: usize = 8 * 1024;
+
+/// Binds `addr` and serves until the process ends (hyper's HTTP/1.1 server: bounded
+/// connections, request-head size and read timeouts, so a slow or hostile client cannot pile up
+/// tasks or memory).
 pub async fn serve(addr: &str, state: Shared) -> anyhow::Result<std::net::SocketAddr> {
+    use hyper::server::conn::http1;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+
     let listener =
         TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("metrics: cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
+            // A slot first: past the cap, connections wait in the backlog instead of as tasks.
+            let Ok(permit) = slots.clone().acquire_owned().await else { return };
+            let Ok((sock, _)) = listener.accept().await else {
                 // Out of file descriptors and the like: back off instead of spinning.
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             };
             let state = state.clone();
             tokio::spawn(async move {
-                let mut buf = vec![0u8; 4096];
-                let mut len = 0;
-                // A request line and headers within 4 KiB and 5 s, or the connection is dropped.
-                let read = tokio::time::timeout(Duration::from_secs(5), async {
-                    while len < buf.len() {
-                        match sock.read(&mut buf[len..]).await {
-                            Ok(0) | Err(_) => break,
-                            Ok(n) => len += n,
-                        }
-                        if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                            break;
-                        }
-                    }
-                })
-                .await;
-                if read.is_err() {
-                    return;
-                }
-                let head = String::from_utf8_lossy(&buf[..len]);
-                let mut parts = head.split_whitespace();
-                let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let (status, ctype, body) = match (method, path.split('?').next().unwrap_or("")) {
-                    ("GET", "/healthz") => ("200 OK", "text/plain", "ok\n".to_owned()),
-                    ("GET", "/metrics") => {
-                        let text = state.lock().map(|s| render(&s)).unwrap_or_default();
-                        ("200 OK", "text/plain; version=0.0.4; charset=utf-8", text)
-                    }
-                    ("GET", _) => ("404 Not Found", "text/plain", "not found\n".to_owned()),
-                    _ => ("405 Method Not Allowed", "text/plain", "method not allowed\n".to_owned()),
-                };
-                let resp = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = sock.write_all(resp.as_bytes()).await;
-                let _ = sock.shutdown().await;
+                let svc = hyper::service::service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, std::convert::Infallible>(respond(&req, &state)) }
+                });
+                let conn = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_TIMEOUT)
+                    .max_buf_size(MAX_HEAD_BYTES)
+                    .keep_alive(false)
+                    .serve_connection(TokioIo::new(sock), svc);
+                let _ = tokio::time::timeout(CONNECTION_TIMEOUT, conn).await;
+                drop(permit);
             });
         }
     });
     Ok(local)
 }
 
+fn respond<B>(req: &hyper::Request<B>, state: &Shared) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    use hyper::{Method, StatusCode};
+    let (status, ctype, body) = match (req.method(), req.uri().path()) {
+        (&Method::GET, "/healthz") => (StatusCode::OK, "text/plain", "ok\n".to_owned()),
+        (&Method::GET, "/metrics") => {
+            let text = state.lock().map(|s| render(&s)).unwrap_or_default();
+            (StatusCode::OK, "text/plain; version=0.0.4; charset=utf-8", text)
+        }
+        (&Method::GET, _) => (StatusCode::NOT_FOUND, "text/plain", "not found\n".to_owned()),
+        _ => (StatusCode::METHOD_NOT_ALLOWED, "text/plain", "method not allowed\n".to_owned()),
+    };
+    let mut resp = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(body)));
+    *resp.status_mut() = status;
+    if let Ok(v) = hyper::header::HeaderValue::from_str(ctype) {
+        resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    resp
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn request(addr: std::net::SocketAddr, raw: &[u8]) -> String {
+        let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let _ = s.write_all(raw).await;
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn the_endpoint_answers_and_holds_its_limits() {
+        let state: Shared = Arc::new(Mutex::new(State::default()));
+        let addr = serve("127.0.0.1:0", state).await.expect("listen");
+        let ok = request(addr, b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await;
+        assert!(ok.starts_with("HTTP/1.1 200") && ok.ends_with("ok\n"), "{ok}");
+        let m = request(addr, b"GET /metrics?x=1 HTTP/1.1\r\nhost: x\r\n\r\n").await;
+        assert!(m.starts_with("HTTP/1.1 200") && m.contains("text/plain; version=0.0.4"), "{m}");
+        assert!(request(addr, b"GET /nope HTTP/1.1\r\nhost: x\r\n\r\n").await.starts_with("HTTP/1.1 404"));
+        assert!(request(addr, b"POST /metrics HTTP/1.1\r\nhost: x\r\n\r\n").await.starts_with("HTTP/1.1 405"));
+        // A request head past the limit is refused, not buffered.
+        let big = format!("GET /metrics HTTP/1.1\r\nhost: x\r\nx-pad: {}\r\n\r\n", "a".repeat(64 * 1024));
+        assert!(!request(addr, big.as_bytes()).await.starts_with("HTTP/1.1 200"), "oversized head served");
+        // More idle connections than slots: they are dropped after the header timeout, and a
+        // scrape behind them is served instead of waiting forever.
+        let mut idle = Vec::new();
+        for _ in 0..MAX_CONNECTIONS + 8 {
+            idle.push(tokio::net::TcpStream::connect(addr).await.expect("connect"));
+        }
+        let started = std::time::Instant::now();
+        let late = request(addr, b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await;
+        assert!(late.starts_with("HTTP/1.1 200"), "a scrape behind idle connections: {late:?}");
+        assert!(started.elapsed() < Duration::from_secs(9), "{:?}", started.elapsed());
+        // The idle ones were closed by the server.
+        let mut buf = [0u8; 1];
+        let closed = tokio::time::timeout(Duration::from_secs(2), idle[0].read(&mut buf)).await;
+        assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "an idle connection stays open: {closed:?}");
+    }
 
     #[test]
     fn exposition_lines_are_well_formed() {

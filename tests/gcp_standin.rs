@@ -555,3 +555,71 @@ async fn a_refused_child_listing_keeps_the_listed_feature_store() {
         .unwrap_or_default();
     assert_eq!(cov["status"], "partial", "{cov}");
 }
+
+/// The fault-injection matrix (`support::faults`) on a Vertex AI listing and on a child
+/// listing, through a proxy in front of the stand-in: the same endpoint overrides and ADC
+/// `token_uri` a user would set.
+#[tokio::test(flavor = "multi_thread")]
+async fn gcp_survives_every_fault() {
+    use support::faults::*;
+    let upstream = estate().await;
+    let proxy = FaultProxy::start(&upstream.uri()).await;
+    let dir = workdir();
+    let adc = write(
+        dir.path(),
+        "adc.json",
+        &json!({"type": "authorized_user", "client_id": "test-client.apps.googleusercontent.com",
+            "client_secret": "test-client-secret", "refresh_token": "test-refresh-token",
+            "token_uri": format!("{}/token", proxy.url)})
+        .to_string(),
+    );
+    let cfg = write(
+        dir.path(),
+        "aimscope.toml",
+        &format!(
+            "[scan]\ncollector_timeout_secs = 30\ndisabled_collectors = [\"run.services\", \"functions.functions\", \"secretmanager.secrets\"]\n\
+             [gcp]\naiplatform_endpoint = \"{0}\"\nresource_manager_endpoint = \"{0}\"\nservice_usage_endpoint = \"{0}\"\n\
+             storage_endpoint = \"{0}\"\nbigquery_endpoint = \"{0}\"\nmax_attempts = 3\nattempt_timeout_secs = 1\n",
+            proxy.url
+        ),
+    );
+    let env = vec![("GOOGLE_APPLICATION_CREDENTIALS", adc.display().to_string())];
+    let base = format!("projects/{PROD}/locations/us-central1");
+    let store = format!("{base}/featureOnlineStores/claims_features");
+    let targets = vec![
+        Target {
+            name: "model listing",
+            rule: Box::new(|f| Rule::path("GET", &format!("/v1/projects/{PROD}/locations/us-central1/models"), f)),
+            hurt: (format!("{PROD}/us-central1"), "vertex.models".into()),
+            listing: true,
+            // And the bucket only a model's artifact URI names.
+            may_lose: vec![
+                format!("{base}/models/"),
+                "//storage.googleapis.com/projects/_/buckets/claims-models".into(),
+            ],
+            kept: None,
+        },
+        Target {
+            name: "feature views (detail)",
+            rule: Box::new(|f| {
+                Rule::path(
+                    "GET",
+                    &format!(
+                        "/v1/projects/{PROD_N}/locations/us-central1/featureOnlineStores/claims_features/featureViews"
+                    ),
+                    f,
+                )
+            }),
+            hurt: (format!("{PROD}/us-central1"), "vertex.feature_online_stores".into()),
+            listing: false,
+            // And the BigQuery dataset only a feature view names.
+            may_lose: vec![
+                format!("{store}/featureViews/"),
+                format!("//bigquery.googleapis.com/projects/{PROD}/datasets/claims_features"),
+            ],
+            kept: Some(store.clone()),
+        },
+    ];
+    let planted = [PLANTED, PLANTED_ANT, PLANTED_HF].map(String::from);
+    matrix(ScanSetup { provider: "gcp", dir: dir.path(), cfg: &cfg, env }, &proxy, &GOOGLE, targets, &planted).await;
+}

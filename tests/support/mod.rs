@@ -5,6 +5,7 @@
 
 pub mod azure;
 pub mod fakes;
+pub mod faults;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

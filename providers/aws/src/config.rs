@@ -27,6 +27,8 @@ pub struct AwsConfig {
     pub max_attempts: u32,
     /// Time limit for one API call including retries, in seconds.
     pub operation_timeout_secs: u64,
+    /// Time limit for one attempt of an API call, in seconds: a stalled attempt is retried.
+    pub attempt_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for AwsConfig {
@@ -42,6 +44,7 @@ impl std::fmt::Debug for AwsConfig {
             .field("session_name", &self.session_name)
             .field("max_attempts", &self.max_attempts)
             .field("operation_timeout_secs", &self.operation_timeout_secs)
+            .field("attempt_timeout_secs", &self.attempt_timeout_secs)
             .finish()
     }
 }
@@ -59,6 +62,7 @@ impl Default for AwsConfig {
             session_name: "aimscope".into(),
             max_attempts: 6,
             operation_timeout_secs: 120,
+            attempt_timeout_secs: 30,
         }
     }
 }

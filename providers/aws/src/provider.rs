@@ -53,7 +53,7 @@ impl AwsProvider {
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(10))
-                    .operation_attempt_timeout(Duration::from_secs(30))
+                    .operation_attempt_timeout(Duration::from_secs(self.cfg.attempt_timeout_secs.max(1)))
                     .operation_timeout(Duration::from_secs(self.cfg.operation_timeout_secs.max(1)))
                     .build(),
             );

@@ -90,7 +90,10 @@ impl Arm {
             let sent = req.send().await;
             let resp = match sent {
                 Ok(r) => r,
-                Err(e) if attempt < self.max_attempts && (e.is_timeout() || e.is_connect()) => {
+                // Every request here is a read, so any transport failure (refused, reset, timed
+                // out) is safe to try again.
+                Err(e) if attempt < self.max_attempts => {
+                    tracing::debug!(op, attempt, "retrying after a transport error: {}", without_url(&e));
                     tokio::time::sleep(backoff(attempt)).await;
                     continue;
                 }
@@ -106,9 +109,22 @@ impl Arm {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let body = resp.bytes().await.map_err(|e| {
-                CollectError::new(ErrorKind::Other, format!("{op}: reading the response failed: {}", without_url(&e)))
-            })?;
+            let body = match resp.bytes().await {
+                Ok(b) => b,
+                // A connection cut mid-body (a load balancer reset): a read, so read again.
+                Err(e) if attempt < self.max_attempts => {
+                    tracing::debug!(op, attempt, "retrying after a cut response: {}", without_url(&e));
+                    tokio::time::sleep(backoff(attempt)).await;
+                    continue;
+                }
+                Err(e) => {
+                    let kind = if e.is_timeout() { ErrorKind::TimedOut } else { ErrorKind::Other };
+                    return Err(CollectError::new(
+                        kind,
+                        format!("{op}: reading the response failed: {}", without_url(&e)),
+                    ));
+                }
+            };
             if (200..300).contains(&status) {
                 return serde_json::from_slice(&body).map_err(|e| {
                     CollectError::new(ErrorKind::Malformed, format!("{op}: malformed response (HTTP {status}): {e}"))

@@ -40,6 +40,25 @@ pub struct GcpConfig {
     pub bigquery_endpoint: Option<String>,
     /// Attempts per call (429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE are retried with backoff).
     pub max_attempts: u32,
+    /// Time limit for one attempt of a call, in seconds: a stalled attempt is retried.
+    pub attempt_timeout_secs: u64,
+}
+
+/// How each call is retried: attempts, and the time limit of one.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub max_attempts: u32,
+    pub attempt_timeout: std::time::Duration,
+}
+
+impl GcpConfig {
+    pub fn attempt_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.attempt_timeout_secs.max(1))
+    }
+
+    pub fn retry(&self) -> Retry {
+        Retry { max_attempts: self.max_attempts, attempt_timeout: self.attempt_timeout() }
+    }
 }
 
 impl Default for GcpConfig {
@@ -59,6 +78,7 @@ impl Default for GcpConfig {
             storage_endpoint: "https://storage.googleapis.com".into(),
             bigquery_endpoint: None,
             max_attempts: 5,
+            attempt_timeout_secs: 30,
         }
     }
 }

@@ -111,7 +111,7 @@ async fn data_labels(
         return (Vec::new(), Vec::new());
     }
     let started = Instant::now();
-    let rest = Rest::new(creds.clone(), cfg.max_attempts);
+    let rest = Rest::new(creds.clone(), cfg.max_attempts, cfg.attempt_timeout());
     let mut bq = google_cloud_bigquery_v2::client::DatasetService::builder()
         .with_credentials(creds.clone())
         .with_retry_policy(Transient.with_attempt_limit(cfg.max_attempts));

@@ -123,7 +123,8 @@ impl GcpProvider {
     ) -> Result<google_cloud_resourcemanager_v3::client::Projects, CollectError> {
         let mut b = google_cloud_resourcemanager_v3::client::Projects::builder()
             .with_credentials(creds.clone())
-            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts));
+            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts))
+            .with_attempt_timeout(self.cfg.attempt_timeout());
         if let Some(ep) = &self.cfg.resource_manager_endpoint {
             b = b.with_endpoint(ep.clone());
         }
@@ -139,7 +140,8 @@ impl GcpProvider {
     ) -> Result<(Vec<String>, Option<String>), CollectError> {
         let mut b = google_cloud_api_serviceusage_v1::client::ServiceUsage::builder()
             .with_credentials(creds.clone())
-            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts));
+            .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts))
+            .with_attempt_timeout(self.cfg.attempt_timeout());
         if let Some(ep) = &self.cfg.service_usage_endpoint {
             b = b.with_endpoint(ep.clone());
         }
@@ -171,6 +173,7 @@ impl GcpProvider {
             .with_endpoint(self.global_endpoint())
             .with_credentials(creds.clone())
             .with_retry_policy(Transient.with_attempt_limit(self.cfg.max_attempts))
+            .with_attempt_timeout(self.cfg.attempt_timeout())
             .build()
             .await
             .map_err(|e| CollectError::new(ErrorKind::Other, format!("Vertex AI client: {e}")))?;
@@ -227,7 +230,7 @@ impl Provider for GcpProvider {
                         functions: self.cfg.functions_endpoint.clone(),
                     },
                     creds.clone(),
-                    self.cfg.max_attempts,
+                    self.cfg.retry(),
                     self.catalogue,
                     self.calls.clone(),
                     names.clone(),

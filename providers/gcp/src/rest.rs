@@ -33,9 +33,9 @@ struct GoogleErrorBody {
 }
 
 impl Rest {
-    pub fn new(creds: Credentials, max_attempts: u32) -> Result<Rest, CollectError> {
+    pub fn new(creds: Credentials, max_attempts: u32, attempt_timeout: Duration) -> Result<Rest, CollectError> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(attempt_timeout)
             .build()
             .map_err(|e| CollectError::new(ErrorKind::Other, format!("HTTP client: {e}")))?;
         Ok(Rest { http, creds, max_attempts: max_attempts.max(1) })

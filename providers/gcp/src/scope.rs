@@ -27,7 +27,8 @@ macro_rules! clients {
                         .get_or_try_init(|| async {
                             let mut b = <$ty>::builder()
                                 .with_credentials(self.credentials.clone())
-                                .with_retry_policy(Transient.with_attempt_limit(self.max_attempts));
+                                .with_retry_policy(Transient.with_attempt_limit(self.max_attempts))
+                                .with_attempt_timeout(self.attempt_timeout);
                             if let Some(ep) = &self.endpoints.$endpoint {
                                 b = b.with_endpoint(ep.clone());
                             }
@@ -73,6 +74,7 @@ pub struct GcpScope {
     endpoints: Endpoints,
     credentials: Credentials,
     max_attempts: u32,
+    attempt_timeout: std::time::Duration,
     clients: Clients,
     /// AI APIs enabled in the project, or why Service Usage could not say (project-level
     /// scopes only).
@@ -103,7 +105,7 @@ impl GcpScope {
         scope: Scope,
         mut endpoints: Endpoints,
         credentials: Credentials,
-        max_attempts: u32,
+        retry: crate::config::Retry,
         catalogue: &'static Catalogue,
         calls: CallLog,
         names: std::sync::Arc<ProjectNames>,
@@ -115,7 +117,8 @@ impl GcpScope {
             catalogue,
             endpoints,
             credentials,
-            max_attempts,
+            max_attempts: retry.max_attempts,
+            attempt_timeout: retry.attempt_timeout,
             clients: Clients::default(),
             enabled_apis: Ok(Vec::new()),
             run_regions: Vec::new(),
@@ -138,7 +141,9 @@ impl GcpScope {
     /// The plain REST reader, for the few methods without a fitting client.
     pub async fn rest(&self) -> Result<&crate::rest::Rest, CollectError> {
         self.rest
-            .get_or_try_init(|| async { crate::rest::Rest::new(self.credentials.clone(), self.max_attempts) })
+            .get_or_try_init(|| async {
+                crate::rest::Rest::new(self.credentials.clone(), self.max_attempts, self.attempt_timeout)
+            })
             .await
     }
 
