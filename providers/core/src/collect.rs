@@ -56,6 +56,31 @@ pub enum ErrorKind {
     Other,
 }
 
+/// Longest message a failure carries into coverage and logs, in characters.
+pub const MAX_MESSAGE: usize = 600;
+
+/// `s` on one line (runs of whitespace, newlines included, become one space), cut to `max`
+/// characters with an ellipsis.
+pub fn one_line(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max + 4));
+    let mut chars = 0;
+    for word in s.split_whitespace() {
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= max {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
 /// A collector or discovery failure. `message` must never contain a secret value: providers
 /// build it from the API's error code and message, never from response bodies they matched.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -66,8 +91,10 @@ pub struct CollectError {
 }
 
 impl CollectError {
+    /// The message is made one line of at most [`MAX_MESSAGE`] characters: a service may
+    /// answer with a page of HTML or a multi-line trace, and every failure is one log line.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        CollectError { kind, message: message.into() }
+        CollectError { kind, message: one_line(&message.into(), MAX_MESSAGE) }
     }
 
     pub fn coverage_status(&self) -> CoverageStatus {
@@ -308,5 +335,21 @@ pub trait Provider: Send + Sync {
     /// auditor can check the scan against the least-privilege policy.
     fn api_calls(&self) -> std::collections::BTreeMap<String, u64> {
         std::collections::BTreeMap::new()
+    }
+}
+
+#[cfg(test)]
+mod one_line_tests {
+    use super::*;
+
+    #[test]
+    fn failure_messages_are_one_bounded_line() {
+        let e = CollectError::new(ErrorKind::Other, "op: HTTP 502:\n<html>\n  <body>Bad   gateway</body>\r\n</html>");
+        assert_eq!(e.message, "op: HTTP 502: <html> <body>Bad gateway</body> </html>");
+        let long = CollectError::new(ErrorKind::Other, "é".repeat(5000));
+        assert_eq!(long.message.chars().count(), MAX_MESSAGE + 1);
+        assert!(long.message.ends_with('…'));
+        assert_eq!(one_line("  a  b ", 10), "a b");
+        assert_eq!(one_line("abcdef", 3), "abc…");
     }
 }
