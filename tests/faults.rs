@@ -29,6 +29,7 @@ async fn azure_survives_every_fault() {
             listing: true,
             may_lose: vec![format!("{ws}/models/")],
             kept: None,
+            empty_page: Some(r#"{"value": [], "nextLink": "{next}"}"#.into()),
         },
         Target {
             name: "endpoint deployments (detail)",
@@ -39,6 +40,7 @@ async fn azure_survives_every_fault() {
             listing: false,
             may_lose: vec![format!("{ws}/onlineendpoints/claims-online/deployments/")],
             kept: Some(format!("{ws}/onlineendpoints/claims-online")),
+            empty_page: None,
         },
     ];
     let planted = [azure::PLANTED, azure::PLANTED_HF, azure::PLANTED_ANT].map(String::from);
@@ -81,6 +83,8 @@ async fn aws_survives_every_fault() {
             listing: true,
             may_lose: vec![format!("arn:aws:sagemaker:us-east-1:{prod}:model/")],
             kept: None,
+            // SageMaker writes the empty list, not an absent key.
+            empty_page: Some(serde_json::json!({"Models": [], "NextToken": NEXT}).to_string()),
         },
         Target {
             name: "DescribeTrainingJob (detail)",
@@ -90,6 +94,7 @@ async fn aws_survives_every_fault() {
             // The job was listed, so it stays; the buckets it read are named only by the detail.
             may_lose: vec!["arn:aws:s3:::claims-pii".into(), "arn:aws:s3:::untagged-raw".into()],
             kept: Some(job),
+            empty_page: None,
         },
     ];
     let planted = planted_values(&estate);

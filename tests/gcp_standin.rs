@@ -598,6 +598,8 @@ async fn gcp_survives_every_fault() {
                 "//storage.googleapis.com/projects/_/buckets/claims-models".into(),
             ],
             kept: None,
+            // Google's JSON leaves an empty repeated field out altogether.
+            empty_page: Some(json!({"nextPageToken": NEXT}).to_string()),
         },
         Target {
             name: "feature views (detail)",
@@ -618,6 +620,7 @@ async fn gcp_survives_every_fault() {
                 format!("//bigquery.googleapis.com/projects/{PROD}/datasets/claims_features"),
             ],
             kept: Some(store.clone()),
+            empty_page: None,
         },
     ];
     let planted = [PLANTED, PLANTED_ANT, PLANTED_HF].map(String::from);

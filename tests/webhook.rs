@@ -266,3 +266,96 @@ async fn connections_dropped_mid_body_are_retried_until_every_batch_lands() {
     assert_eq!(seqs, (1..=count).collect());
     assert_eq!(spooled(&s), 0);
 }
+
+/// Every path that shows a receiver or its credentials (delivery failures, `-vv` traces, both
+/// log formats, a bad environment override) names them without the secret parts: URL
+/// userinfo and query values, static and environment-sourced header values, the signing
+/// secret. Nothing planted reaches stderr, stdout, the output file or the spool.
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_of_a_failing_receiver_never_reach_logs_or_files() {
+    const PLANTED: [&str; 5] = [
+        "PLANTEDuserinfo",
+        "PLANTEDquerytoken",
+        "PLANTEDstaticheader",
+        "PLANTEDenvheader",
+        "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    ];
+    let s = setup("headers = { \"X-Api-Key\" = \"PLANTEDstaticheader\" }\n").await;
+    let hook = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&hook).await;
+    let port = hook.address().port();
+    let url = format!("http://hook-user:PLANTEDuserinfo@127.0.0.1:{port}/in?token=PLANTEDquerytoken&team=grc");
+    let dead = format!("http://hook-user:PLANTEDuserinfo@127.0.0.1:{}/in?token=PLANTEDquerytoken", free_port());
+    let env =
+        || vec![("AIMSCOPE_WEBHOOK_SECRET", SECRET.to_owned()), ("HOOK_AUTH", "Bearer PLANTEDenvheader".to_owned())];
+    let out = s.dir.path().join("inv.json");
+    let mut seen = Vec::new();
+    for (receiver, log) in [(&url, "human"), (&dead, "json")] {
+        let res = aimscope_async(
+            args(&[
+                "-vv",
+                "--log-format",
+                log,
+                "scan",
+                "--provider",
+                "azure",
+                "--no-progress",
+                "--config",
+                &s.cfg,
+                "--webhook",
+                receiver,
+                "--out",
+                &out.display().to_string(),
+            ]),
+            env(),
+            s.dir.path().to_owned(),
+        )
+        .await;
+        let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+        assert_eq!(res.status.code(), Some(1), "an undelivered webhook fails the run: {stderr}");
+        // The failure names the receiver, with its secrets masked.
+        assert!(stderr.contains("127.0.0.1:") && stderr.contains("***"), "{stderr}");
+        seen.push((format!("scan -vv --log-format {log} → {receiver}: stderr"), stderr));
+        seen.push(("stdout".into(), String::from_utf8_lossy(&res.stdout).into_owned()));
+    }
+    let reqs = hook.received_requests().await.unwrap_or_default();
+    assert!(!reqs.is_empty(), "the receiver was tried");
+    // The receiver itself gets the credentials it is owed.
+    assert!(reqs.iter().all(|r| r.headers.get("x-api-key").is_some_and(|v| v == "PLANTEDstaticheader")));
+    assert!(reqs.iter().all(|r| r.headers.contains_key("authorization")));
+
+    // A bad override of a webhook key is named, its value not echoed.
+    let mut bad = env();
+    bad.push(("AIMSCOPE__WEBHOOK__TIMEOUT_SECS", "PLANTEDquerytoken".into()));
+    let res = aimscope_async(args(&["-vv", "config", "check", "--config", &s.cfg]), bad, s.dir.path().to_owned()).await;
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    assert_eq!(res.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("AIMSCOPE__WEBHOOK__TIMEOUT_SECS"), "{stderr}");
+    seen.push(("config check with a bad override".into(), stderr));
+
+    for f in walk(s.dir.path()) {
+        if f.extension().is_some_and(|e| e == "toml") {
+            continue; // the config the user wrote holds the static header, as given
+        }
+        seen.push((f.display().to_string(), String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).into()));
+    }
+    assert!(spooled(&s) > 0, "the undelivered batches are spooled (and checked)");
+    for (what, text) in &seen {
+        if let Some(p) = PLANTED.iter().find(|p| text.contains(*p)) {
+            panic!("{p} leaked into {what}:\n{text}");
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}

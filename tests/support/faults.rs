@@ -42,7 +42,17 @@ pub enum Fault {
     Slow(Duration),
     /// A refusal in the cloud's own words (status, body).
     Refuse { status: u16, body: String },
+    /// 200 with an empty page that still points to a next one (the clouds do write these, e.g.
+    /// ARM when a page's items are filtered out server-side): `body` with `{next}` replaced by
+    /// a next link, and [`NEXT`] by a page token. The request for that next page gets the
+    /// upstream's answer to the original request, so the real listing follows.
+    EmptyPage { body: String },
 }
+
+/// The page token / `$skiptoken` of an [`Fault::EmptyPage`] (numbered per page served): the
+/// request carrying it is answered with the upstream's answer to the request the empty page
+/// answered, and never faulted.
+pub const NEXT: &str = "aimscope-fault-next";
 
 impl Fault {
     pub fn name(&self) -> &'static str {
@@ -57,6 +67,7 @@ impl Fault {
             Fault::WrongShape => "wrong-shape body",
             Fault::Slow(_) => "slow past the timeout",
             Fault::Refuse { .. } => "refused",
+            Fault::EmptyPage { .. } => "empty page, then a full one",
         }
     }
 }
@@ -125,11 +136,16 @@ impl FaultProxy {
         let client = reqwest::Client::builder().no_proxy().build().expect("client");
         let upstream = upstream.trim_end_matches('/').to_owned();
         let shared = rules.clone();
+        let me = url.clone();
+        let pending = Pending::default();
         tokio::spawn(async move {
             while let Ok((sock, _)) = listener.accept().await {
-                let (rules, client, upstream) = (shared.clone(), client.clone(), upstream.clone());
+                let (rules, client, upstream, me) = (shared.clone(), client.clone(), upstream.clone(), me.clone());
+                let pending = pending.clone();
                 tokio::spawn(async move {
-                    let svc = service_fn(move |req| handle(req, rules.clone(), client.clone(), upstream.clone()));
+                    let svc = service_fn(move |req| {
+                        handle(req, rules.clone(), client.clone(), upstream.clone(), me.clone(), pending.clone())
+                    });
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(sock), svc).await;
                 });
             }
@@ -196,20 +212,41 @@ fn reply(u: Upstream, body: Bytes) -> Response<Body> {
     full(u.status, &headers, body)
 }
 
+/// Original requests of the empty pages served, by the token their next page carries.
+type Pending = Arc<Mutex<BTreeMap<String, (String, Bytes)>>>;
+
+/// The [`NEXT`]`-n` token a request carries in its query or body, if any.
+fn next_token(pq: &str, body: &[u8]) -> Option<String> {
+    let find = |hay: &str| {
+        let at = hay.find(NEXT)?;
+        let digits: String =
+            hay[at + NEXT.len()..].strip_prefix('-')?.chars().take_while(char::is_ascii_digit).collect();
+        Some(format!("{NEXT}-{digits}"))
+    };
+    find(pq).or_else(|| find(&String::from_utf8_lossy(body)))
+}
+
 async fn handle(
     req: Request<Incoming>,
     rules: Arc<Mutex<Vec<Rule>>>,
     client: reqwest::Client,
     upstream: String,
+    me: String,
+    pending: Pending,
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let pq = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    // The page after an empty one is the request the empty page answered, sent on unchanged.
+    let original = next_token(&pq, &body).and_then(|t| pending.lock().ok()?.get(&t).cloned());
+    let followed = original.is_some();
+    let (pq, body) = original.unwrap_or((pq, body));
     let fault = rules.lock().ok().and_then(|rules| {
         rules.iter().find(|r| (r.matches)(parts.method.as_str(), parts.uri.path(), &parts.headers, &body)).and_then(
             |r| {
                 let n = r.hits.fetch_add(1, Ordering::SeqCst);
-                (n < r.times).then(|| r.fault.clone())
+                // The next page after an empty one counts as a hit but is never faulted.
+                (n < r.times && !followed).then(|| r.fault.clone())
             },
         )
     });
@@ -240,6 +277,19 @@ async fn handle(
         }
         Some(Fault::Status { status, body: b }) | Some(Fault::Refuse { status, body: b }) => json(status, &b),
         Some(Fault::WrongShape) => json(200, "[\"not\", \"the\", \"shape\"]"),
+        Some(Fault::EmptyPage { body: b }) => {
+            let token = match pending.lock() {
+                Ok(mut p) => {
+                    let token = format!("{NEXT}-{}", p.len());
+                    p.insert(token.clone(), (pq.clone(), body.clone()));
+                    token
+                }
+                Err(_) => return Ok(gone()),
+            };
+            let sep = if pq.contains('?') { '&' } else { '?' };
+            let link = format!("{me}{pq}{sep}$skiptoken={token}");
+            json(200, &b.replace("{next}", &link).replace(NEXT, &token))
+        }
         Some(Fault::Slow(d)) => {
             tokio::time::sleep(d).await;
             match fwd(body).await {
@@ -376,24 +426,74 @@ pub fn google_error(status: u16, message: &str) -> String {
     serde_json::json!({"error": {"code": status, "message": message, "status": code}}).to_string()
 }
 
+/// ARM's refusal of a read the role lacks (status and body as ARM writes them).
+pub fn azure_denied() -> (u16, String) {
+    let message = "The client 'aimscope-scanner' with object id '00000000-0000-0000-0000-000000000001' does not \
+                   have authorization to perform action \
+                   'Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read' over scope \
+                   '/subscriptions/…' or the scope is invalid. If access was recently granted, please refresh \
+                   your credentials.";
+    (403, serde_json::json!({"error": {"code": "AuthorizationFailed", "message": message}}).to_string())
+}
+
+/// AWS's JSON-protocol refusal: HTTP 400 `AccessDeniedException`.
+pub fn aws_denied() -> (u16, String) {
+    let message = "User: arn:aws:sts::123456789012:assumed-role/AimscopeReadOnly/aimscope is not authorized to \
+                   perform: sagemaker:DescribeTrainingJob because no identity-based policy allows the \
+                   sagemaker:DescribeTrainingJob action";
+    (400, serde_json::json!({"__type": "AccessDeniedException", "Message": message}).to_string())
+}
+
+/// Google's refusal: 403 `PERMISSION_DENIED` with its `ErrorInfo` detail.
+pub fn google_denied() -> (u16, String) {
+    let body = serde_json::json!({"error": {
+        "code": 403,
+        "message": "Permission 'aiplatform.featureViews.list' denied on resource \
+                    '//aiplatform.googleapis.com/projects/…/featureOnlineStores/claims_features' (or it may not exist).",
+        "status": "PERMISSION_DENIED",
+        "details": [{
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "IAM_PERMISSION_DENIED",
+            "domain": "aiplatform.googleapis.com",
+            "metadata": {"permission": "aiplatform.featureViews.list"}
+        }]
+    }});
+    (403, body.to_string())
+}
+
 /// How a cloud writes its errors, and what its clients retry.
 pub struct Dialect {
     pub error: fn(u16, &str) -> String,
     pub throttle_status: u16,
     /// Whether an HTTP 500 is retried (ARM and AWS: yes; Google's AIP-194: only UNAVAILABLE).
     pub retries_500: bool,
+    /// The refusal of one call the role lacks.
+    pub denied: fn() -> (u16, String),
 }
 
-pub const AZURE: Dialect = Dialect { error: azure_error, throttle_status: 429, retries_500: true };
-pub const AWS: Dialect = Dialect { error: aws_error, throttle_status: 400, retries_500: true };
-pub const GOOGLE: Dialect = Dialect { error: google_error, throttle_status: 429, retries_500: false };
+pub const AZURE: Dialect =
+    Dialect { error: azure_error, throttle_status: 429, retries_500: true, denied: azure_denied };
+pub const AWS: Dialect = Dialect { error: aws_error, throttle_status: 400, retries_500: true, denied: aws_denied };
+pub const GOOGLE: Dialect =
+    Dialect { error: google_error, throttle_status: 429, retries_500: false, denied: google_denied };
+
+/// Whether the scan absorbs a fault: not at all, when it happens once (the retry), or always
+/// (it is no fault to a correct client, like an empty page that points to a next one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absorbed {
+    Never,
+    Once,
+    Always,
+}
 
 /// Longer than every request / attempt timeout the matrix configures (1 s), shorter than the
 /// collector's (30 s): a stalled call is cut off and retried, not the whole collector.
 pub const SLOW: Duration = Duration::from_secs(3);
 
-/// Each fault with whether one occurrence is absorbed by the retry.
-pub fn faults(d: &Dialect) -> Vec<(Fault, bool)> {
+/// Each fault every target gets, with whether the scan absorbs it; [`matrix`] adds an empty
+/// page to listings and a refusal to detail calls.
+pub fn faults(d: &Dialect) -> Vec<(Fault, Absorbed)> {
+    let (once, never) = (Absorbed::Once, Absorbed::Never);
     let e = d.error;
     vec![
         (
@@ -402,7 +502,7 @@ pub fn faults(d: &Dialect) -> Vec<(Fault, bool)> {
                 retry_after: Some(1),
                 body: e(d.throttle_status, "Rate exceeded"),
             },
-            true,
+            once,
         ),
         (
             Fault::Throttle {
@@ -410,16 +510,16 @@ pub fn faults(d: &Dialect) -> Vec<(Fault, bool)> {
                 retry_after: None,
                 body: e(d.throttle_status, "Rate exceeded"),
             },
-            true,
+            once,
         ),
-        (Fault::Status { status: 500, body: e(500, "Internal error") }, d.retries_500),
-        (Fault::Status { status: 502, body: e(502, "Bad gateway") }, true),
-        (Fault::Status { status: 503, body: e(503, "Service unavailable") }, true),
-        (Fault::ResetMidBody, true),
-        (Fault::Slow(SLOW), true),
+        (Fault::Status { status: 500, body: e(500, "Internal error") }, if d.retries_500 { once } else { never }),
+        (Fault::Status { status: 502, body: e(502, "Bad gateway") }, once),
+        (Fault::Status { status: 503, body: e(503, "Service unavailable") }, once),
+        (Fault::ResetMidBody, once),
+        (Fault::Slow(SLOW), once),
         // A complete 200 whose body is not what the API returns is not retried: it is reported.
-        (Fault::Truncated, false),
-        (Fault::WrongShape, false),
+        (Fault::Truncated, never),
+        (Fault::WrongShape, never),
     ]
 }
 
@@ -437,6 +537,8 @@ pub struct Target {
     pub may_lose: Vec<String>,
     /// For a detail call: the listed asset that must stay, partial.
     pub kept: Option<String>,
+    /// For a listing: the cloud's empty page (see [`Fault::EmptyPage`]).
+    pub empty_page: Option<String>,
 }
 
 pub fn expected_status(f: &Fault, listing: bool) -> &'static str {
@@ -467,8 +569,18 @@ pub async fn matrix(setup: ScanSetup<'_>, proxy: &FaultProxy, d: &Dialect, targe
     let mut failures = Vec::new();
     for t in &targets {
         assert_eq!(base_cov.get(&t.hurt).map(String::as_str), Some("complete"), "{}: not complete when clean", t.name);
-        for (fault, absorbed) in faults(d) {
+        let mut all = faults(d);
+        match (&t.empty_page, t.listing) {
+            (Some(body), true) => all.push((Fault::EmptyPage { body: body.clone() }, Absorbed::Always)),
+            (_, false) => {
+                let (status, body) = (d.denied)();
+                all.push((Fault::Refuse { status, body }, Absorbed::Never));
+            }
+            _ => {}
+        }
+        for (fault, absorbed) in all {
             for once in [true, false] {
+                let absorbed = absorbed == Absorbed::Always || (once && absorbed == Absorbed::Once);
                 let rule = (t.rule)(fault.clone()).times(if once { 1 } else { usize::MAX });
                 proxy.set(vec![rule.clone()]);
                 let o = scan(dir, provider, cfg, env.clone()).await;
@@ -480,7 +592,7 @@ pub async fn matrix(setup: ScanSetup<'_>, proxy: &FaultProxy, d: &Dialect, targe
                     continue;
                 }
                 // A fault the retry absorbs leaves the clean scan's exit code; any other is a gap (4).
-                let code = if once && absorbed { clean.code } else { Some(4) };
+                let code = if absorbed { clean.code } else { Some(4) };
                 if o.code != code {
                     bad(format!("exit {:?}, expected {code:?}", o.code));
                 }
@@ -491,7 +603,7 @@ pub async fn matrix(setup: ScanSetup<'_>, proxy: &FaultProxy, d: &Dialect, targe
                 let changed: BTreeMap<_, _> = cov.iter().filter(|(k, v)| base_cov.get(*k) != Some(*v)).collect();
                 let got = ids(&o.doc);
                 let lost: Vec<&String> = base_ids.difference(&got).collect();
-                if once && absorbed {
+                if absorbed {
                     if rule.hits() < 2 {
                         bad(format!("not retried ({} request)", rule.hits()));
                     }
