@@ -111,6 +111,16 @@ async fn cmdb_feed_matches_the_ire_shape_and_delta_mode_sends_only_changes() {
             a["tags"]["owner"] = json!("someone-before");
         }
     }
+    // And a model the baseline did not have yet: sent as new.
+    let new_id = doc["assets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["kind"] == "model")
+        .and_then(|a| a["id"].as_str())
+        .expect("a model")
+        .to_owned();
+    baseline["assets"].as_array_mut().expect("assets").retain(|a| a["id"] != new_id.as_str());
     let baseline_path = write(dir.path(), "baseline.json", &baseline.to_string());
     let delta_cfg = write(dir.path(), "delta.toml", &format!("{base_cfg}baseline = \"{}\"\n", baseline_path.display()));
     snow.reset().await;
@@ -133,13 +143,14 @@ async fn cmdb_feed_matches_the_ire_shape_and_delta_mode_sends_only_changes() {
     assert_eq!(
         by_id.keys().copied().collect::<Vec<_>>(),
         {
-            let mut want = vec!["/subscriptions/x/gone-endpoint", endpoint_id.as_str()];
+            let mut want = vec!["/subscriptions/x/gone-endpoint", endpoint_id.as_str(), new_id.as_str()];
             want.sort();
             want
         },
-        "only the changed and the removed asset are sent; unchanged and unseen ones are not: {sent:#?}"
+        "only the changed, the new and the removed asset are sent; unchanged and unseen ones are not: {sent:#?}"
     );
-    assert_eq!(sent.len(), 2, "each CI once");
+    assert_eq!(sent.len(), 3, "each CI once");
+    assert_ne!(by_id[new_id.as_str()]["values"]["install_status"], "7", "a new asset is not retired");
     assert_eq!(by_id["/subscriptions/x/gone-endpoint"]["values"]["install_status"], "7", "a removed asset is retired");
     assert_ne!(by_id[endpoint_id.as_str()]["values"]["install_status"], "7", "a changed asset is not retired");
 }
