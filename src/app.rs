@@ -318,16 +318,8 @@ pub async fn collect(
             Ok(pr) => providers.push(pr),
             Err(reason) => {
                 tracing::warn!(%cloud, "skipped: {reason}");
-                unavailable.push(Coverage {
-                    cloud,
-                    account: None,
-                    region: None,
-                    collector: "discovery".into(),
-                    status: CoverageStatus::Skipped,
-                    assets: 0,
-                    error: Some(reason),
-                    duration_ms: 0,
-                });
+                unavailable
+                    .push(Coverage::new(cloud, None, None, "discovery", CoverageStatus::Skipped).with_error(reason));
             }
         }
     }
@@ -451,8 +443,11 @@ fn report(args: ReportArgs) -> Exit {
             return Exit::Usage;
         }
     };
-    let inv: Inventory = match serde_json::from_slice(&bytes) {
-        Ok(i) => i,
+    let inv: Inventory = match serde_json::from_slice::<Inventory>(&bytes) {
+        Ok(mut i) => {
+            i.upgrade();
+            i
+        }
         Err(e) => {
             eprintln!("error: {} is not an aimscope inventory (JSON format): {e}", args.inventory.display());
             return Exit::Usage;
@@ -495,10 +490,12 @@ pub(crate) fn read_inventory(path: &std::path::Path) -> Result<Inventory, Exit> 
         eprintln!("error: cannot read {}: {e}", path.display());
         Exit::Usage
     })?;
-    serde_json::from_str(&text).map_err(|e| {
+    let mut inv: Inventory = serde_json::from_str(&text).map_err(|e| {
         eprintln!("error: {} is not an aimscope inventory (JSON format): {e}", path.display());
         Exit::Usage
-    })
+    })?;
+    inv.upgrade();
+    Ok(inv)
 }
 
 /// `aimscope diff OLD NEW`: the delta document on stdout, a summary on stderr.

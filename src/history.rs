@@ -30,14 +30,57 @@ pub struct History {
     db: Connection,
 }
 
+/// How a run ended, as history, metrics and the agent's log name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    /// Every scope was seen and every sink took the result.
+    Completed,
+    /// Some scope was not seen (the inventory says which).
+    Partial,
+    /// The result did not reach a sink, or history could not be read.
+    Failed,
+    /// Stopped by a signal before it finished; history is unchanged.
+    Interrupted,
+}
+
+impl RunOutcome {
+    pub const ALL: [RunOutcome; 4] =
+        [RunOutcome::Completed, RunOutcome::Partial, RunOutcome::Failed, RunOutcome::Interrupted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunOutcome::Completed => "completed",
+            RunOutcome::Partial => "partial",
+            RunOutcome::Failed => "failed",
+            RunOutcome::Interrupted => "interrupted",
+        }
+    }
+
+    /// The outcome of a scan that reached history: complete or not.
+    pub fn of(inv: &Inventory) -> RunOutcome {
+        if inv.run.complete { RunOutcome::Completed } else { RunOutcome::Partial }
+    }
+}
+
+impl rusqlite::types::FromSql for RunOutcome {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = v.as_str()?;
+        RunOutcome::ALL
+            .into_iter()
+            .find(|o| o.as_str() == text)
+            .ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown run status `{text}`").into()))
+    }
+}
+
 /// One recorded run.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunRow {
     pub id: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// `completed`, `partial` (some scope not seen) or `interrupted`.
-    pub status: String,
+    /// Never `failed`: a run whose history could not be read is not recorded.
+    pub status: RunOutcome,
     pub snapshot: bool,
     pub assets: i64,
     pub findings: i64,
@@ -97,7 +140,7 @@ pub fn runs_table(runs: &[RunRow]) -> String {
             "{:<36}  {:<19}  {:<11}  {:>6}  {:>5}  {:>5}  {:>5}  {:>4}  {}\n",
             r.id,
             finished.replace('T', " "),
-            r.status,
+            r.status.as_str(),
             r.assets,
             r.added,
             r.changed,
@@ -168,8 +211,9 @@ impl History {
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, doc) = row?;
-            let asset: Asset = serde_json::from_str(&doc)
+            let mut asset: Asset = serde_json::from_str(&doc)
                 .with_context(|| format!("history: asset {id} has an unreadable document"))?;
+            asset.upgrade();
             base.assets.insert(id, asset);
         }
         let mut stmt = self.db.prepare("SELECT rule_id, asset_id FROM open_findings")?;
@@ -200,7 +244,7 @@ impl History {
                 inv.run.id,
                 stamp(inv.run.started_at),
                 at,
-                if inv.run.complete { "completed" } else { "partial" },
+                RunOutcome::of(inv).as_str(),
                 snapshot,
                 inv.assets.len() as i64,
                 inv.findings.len() as i64,
@@ -289,8 +333,8 @@ impl History {
     /// changes.
     pub fn record_interrupted(&self, run_id: &str, started_at: DateTime<Utc>) -> anyhow::Result<()> {
         self.db.execute(
-            "INSERT INTO runs (id, started_at, finished_at, status) VALUES (?1, ?2, ?3, 'interrupted')",
-            params![run_id, stamp(started_at), stamp(Utc::now())],
+            "INSERT INTO runs (id, started_at, finished_at, status) VALUES (?1, ?2, ?3, ?4)",
+            params![run_id, stamp(started_at), stamp(Utc::now()), RunOutcome::Interrupted.as_str()],
         )?;
         Ok(())
     }
@@ -339,7 +383,7 @@ impl History {
         &self,
         inv: &Inventory,
     ) -> anyhow::Result<(Option<crate::report::Previous>, crate::report::Timelines)> {
-        let runs: Vec<RunRow> = self.runs(50)?.into_iter().filter(|r| r.status != "interrupted").collect();
+        let runs: Vec<RunRow> = self.runs(50)?.into_iter().filter(|r| r.status != RunOutcome::Interrupted).collect();
         let previous = match runs.iter().position(|r| r.id == inv.run.id) {
             Some(k) => runs.get(k + 1).map(|p| crate::report::Previous {
                 run_id: p.id.clone(),

@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aimscope_core::{Cloud, Inventory};
+
+use crate::history::RunOutcome;
 use tokio::net::TcpListener;
 
 /// What the last scans looked like; updated by the agent after each cycle.
@@ -17,8 +19,8 @@ use tokio::net::TcpListener;
 pub struct State {
     pub started_at: i64,
     pub scanning: bool,
-    /// Scans by result (`completed`, `partial`, `failed`, `interrupted`).
-    pub scans: BTreeMap<&'static str, u64>,
+    /// Scans by how they ended.
+    pub scans: BTreeMap<RunOutcome, u64>,
     pub last_success: Option<i64>,
     pub last_duration_secs: Option<f64>,
     /// (cloud, kind, effective classification) → assets, from the last scan.
@@ -93,9 +95,9 @@ pub fn render(s: &State) -> String {
         "aimscope_scans_total",
         "counter",
         "Scans by result.",
-        ["completed", "partial", "failed", "interrupted"]
+        RunOutcome::ALL
             .iter()
-            .map(|r| (labels(&[("result", r)]), s.scans.get(r).copied().unwrap_or(0) as f64))
+            .map(|r| (labels(&[("result", r.as_str())]), s.scans.get(r).copied().unwrap_or(0) as f64))
             .collect(),
     );
     family(
@@ -268,7 +270,7 @@ mod tests {
     fn exposition_lines_are_well_formed() {
         let mut s = State::default();
         s.assets.insert(("aws".into(), "model".into(), "re\"stricted".into()), 2);
-        s.scans.insert("completed", 3);
+        s.scans.insert(RunOutcome::Completed, 3);
         let text = render(&s);
         assert!(text.contains("aimscope_assets{cloud=\"aws\",kind=\"model\",classification=\"re\\\"stricted\"} 2\n"));
         assert!(text.contains("aimscope_scans_total{result=\"completed\"} 3\n"));

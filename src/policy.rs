@@ -235,7 +235,7 @@ fn check_register(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
 
 fn check_model_registry(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
     for (i, a) in cx.assets.iter().enumerate() {
-        if a.attributes.get("in_model_registry").and_then(|v| v.as_bool()) == Some(false) {
+        if a.facts.in_model_registry == Some(false) {
             hits.push(hit(i, format!("model `{}` is not registered in the model registry", a.name), &[]));
         }
     }
@@ -296,7 +296,7 @@ fn check_approved_providers(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut V
         return;
     };
     for (i, a) in cx.assets.iter().enumerate().filter(|(_, a)| a.kind == AssetKind::ThirdPartyApiUsage) {
-        let provider = a.attributes.get("provider").and_then(|v| v.as_str()).unwrap_or("unknown");
+        let provider = a.facts.outside_ai.as_ref().map_or("unknown", |ai| ai.provider.as_str());
         if !approved.iter().any(|p| p.eq_ignore_ascii_case(provider)) {
             hits.push(hit(
                 i,
@@ -319,7 +319,7 @@ fn check_invocation_logging(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec
     for (i, a) in cx.assets.iter().enumerate() {
         if a.service == Service::Bedrock
             && a.kind == AssetKind::ServiceConfiguration
-            && a.attributes.get("invocation_logging_enabled").and_then(|v| v.as_bool()) == Some(false)
+            && a.facts.invocation_logging == Some(false)
             && used.contains(&(a.account.as_str(), a.region.as_deref()))
         {
             hits.push(hit(
@@ -337,13 +337,11 @@ fn check_invocation_logging(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec
 
 fn check_public_access(cx: &PolicyContext, _: &PolicyConfig, hits: &mut Vec<Hit>) {
     for (i, a) in ai_assets(cx) {
-        if let Some(v) = a.attributes.get("public_network_access").and_then(|v| v.as_str())
-            && v.eq_ignore_ascii_case("enabled")
-        {
+        if a.facts.public_network_access == Some(true) {
             hits.push(hit(
                 i,
                 format!("{} `{}` allows public network access", kind_name(a.kind), a.name),
-                &[("public_network_access", v.to_owned())],
+                &[("public_network_access", "enabled".to_owned())],
             ));
         }
     }
@@ -354,7 +352,7 @@ fn check_key_auth(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) {
         return;
     }
     for (i, a) in ai_assets(cx) {
-        if a.attributes.get("local_auth_enabled").and_then(|v| v.as_bool()) == Some(true) {
+        if a.facts.key_auth == Some(true) {
             hits.push(hit(
                 i,
                 format!(
@@ -641,9 +639,9 @@ mod tests {
     #[test]
     fn models_outside_the_cloud_model_registry_are_flagged() {
         let mut unregistered = asset("loose", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
-        unregistered.attr("in_model_registry", Some(serde_json::json!(false)));
+        unregistered.facts.in_model_registry = Some(false);
         let mut registered = asset("versioned", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
-        registered.attr("in_model_registry", Some(serde_json::json!(true)));
+        registered.facts.in_model_registry = Some(true);
         let unknown = asset("no-registry-concept", AssetKind::Model, Service::VertexAi, GOOD_TAGS);
         let f = run(vec![unregistered, registered, unknown], &PolicyConfig::default(), None);
         assert!(fired(&f, "register.model_not_in_model_registry", "loose"));
@@ -663,19 +661,29 @@ mod tests {
         assert!(!f.iter().any(|x| x.rule_id == "tags.missing_required"));
     }
 
+    fn outside(provider: &str) -> aimscope_core::facts::OutsideAi {
+        aimscope_core::facts::OutsideAi {
+            provider: provider.into(),
+            provider_name: provider.into(),
+            confidence: aimscope_core::detect::Confidence::High,
+            consumer: "fn".into(),
+            evidence: vec![],
+        }
+    }
+
     #[test]
     fn scope_providers_network_auth_and_logging_rules() {
         let mut out_of_scope = asset("far", AssetKind::Model, Service::Sagemaker, GOOD_TAGS);
         out_of_scope.region = Some("ap-south-1".into());
         let mut api = asset("usage", AssetKind::ThirdPartyApiUsage, Service::Lambda, &[]);
-        api.attr("provider", Some(serde_json::json!("deepseek")));
+        api.facts.outside_ai = Some(outside("deepseek"));
         let mut ok_api = asset("usage-ok", AssetKind::ThirdPartyApiUsage, Service::Lambda, &[]);
-        ok_api.attr("provider", Some(serde_json::json!("openai")));
+        ok_api.facts.outside_ai = Some(outside("openai"));
         let mut acct = asset("aoai", AssetKind::AiServiceAccount, Service::CognitiveServices, GOOD_TAGS);
-        acct.attr("public_network_access", Some(serde_json::json!("Enabled")));
-        acct.attr("local_auth_enabled", Some(serde_json::json!(true)));
+        acct.facts.public_network_access = Some(true);
+        acct.facts.key_auth = Some(true);
         let mut logging_off = asset("log-us", AssetKind::ServiceConfiguration, Service::Bedrock, &[]);
-        logging_off.attr("invocation_logging_enabled", Some(serde_json::json!(false)));
+        logging_off.facts.invocation_logging = Some(false);
         let mut logging_off_unused = logging_off.clone();
         logging_off_unused.id = "log-eu".into();
         logging_off_unused.region = Some("eu-west-1".into());
@@ -697,7 +705,7 @@ mod tests {
 
         let relaxed = PolicyConfig { require_identity_auth: false, approved_providers: None, ..Default::default() };
         let mut acct = asset("aoai", AssetKind::AiServiceAccount, Service::CognitiveServices, GOOD_TAGS);
-        acct.attr("local_auth_enabled", Some(serde_json::json!(true)));
+        acct.facts.key_auth = Some(true);
         let f = run(vec![acct], &relaxed, None);
         assert!(!fired(&f, "auth.key_based", "aoai"));
     }

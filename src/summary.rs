@@ -68,7 +68,7 @@ pub fn table(inv: &Inventory) -> String {
 
     let mut providers: BTreeMap<&str, usize> = BTreeMap::new();
     for a in inv.assets.iter().filter(|a| a.kind == AssetKind::ThirdPartyApiUsage) {
-        let p = a.attributes.get("provider").and_then(|v| v.as_str()).unwrap_or("unknown");
+        let p = a.facts.outside_ai.as_ref().map_or("unknown", |ai| ai.provider.as_str());
         *providers.entry(p).or_default() += 1;
     }
     let providers: Vec<String> = providers.iter().map(|(p, n)| format!("{p} ({n})")).collect();
@@ -107,7 +107,13 @@ mod tests {
         let m = Asset::new("m1", Cloud::Aws, "1", None, AssetKind::Model, Service::Sagemaker, "m1");
         let g = Asset::new("m2", Cloud::Gcp, "p", None, AssetKind::Model, Service::VertexAi, "m2");
         let mut t = Asset::new("t1", Cloud::Aws, "1", None, AssetKind::ThirdPartyApiUsage, Service::Lambda, "t1");
-        t.attr("provider", Some("openai".into()));
+        t.facts.outside_ai = Some(aimscope_core::facts::OutsideAi {
+            provider: "openai".into(),
+            provider_name: "OpenAI".into(),
+            confidence: aimscope_core::detect::Confidence::High,
+            consumer: "fn".into(),
+            evidence: vec![],
+        });
         inv.assets = vec![m, g, t];
         inv.findings = vec![Finding {
             rule_id: "scope.outside_aims".into(),

@@ -181,6 +181,13 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     let model = asset(doc, &model_id);
     assert!(has_relation(model, "produced_by", &job_id));
     assert_eq!(model["attributes"]["in_model_registry"], false);
+    // The typed fact policy reads, and the rule it drives.
+    assert_eq!(model["facts"]["in_model_registry"], false);
+    assert_eq!(
+        model["facts"]["artifact_location"],
+        asset(doc, &job_id)["facts"]["artifact_location"],
+        "the artifact the produced_by link was made on"
+    );
     let job = asset(doc, &job_id);
     assert!(has_relation(job, "trained_on", "arn:aws:s3:::claims-pii"));
     assert!(has_relation(job, "trained_on", "arn:aws:s3:::untagged-raw"));
@@ -212,6 +219,9 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
         findings.iter().any(|f| f["rule_id"] == "classification.declared_below_inherited" && f["asset_id"] == model_id)
     );
     assert!(
+        findings.iter().any(|f| f["rule_id"] == "register.model_not_in_model_registry" && f["asset_id"] == model_id)
+    );
+    assert!(
         findings.iter().any(|f| f["rule_id"] == "classification.unclassified_training_data" && f["asset_id"] == job_id)
     );
 
@@ -238,6 +248,11 @@ async fn org_scan_finds_assets_lineage_tags_and_coverage() {
     };
     assert_eq!(logging("us-east-1"), true);
     assert_eq!(logging("eu-west-1"), false);
+    let fact = |region: &str| {
+        asset(doc, &format!("arn:aws:bedrock:{region}:{prod}:model-invocation-logging"))["facts"]["invocation_logging"]
+            .clone()
+    };
+    assert_eq!((fact("us-east-1"), fact("eu-west-1")), (true.into(), false.into()));
 
     // Strictly read-only, and within the shipped least-privilege policy.
     let policy: serde_json::Value =

@@ -21,7 +21,7 @@ use tokio::sync::watch;
 use crate::analysis::delta;
 use crate::app::{Exit, Prepared};
 use crate::cli::AgentArgs;
-use crate::history::History;
+use crate::history::{History, RunOutcome};
 use crate::metrics;
 use schedule::{CronExpr, HumanDuration, Schedule};
 
@@ -245,7 +245,7 @@ async fn cycle(
         if let Err(e) = history.record_interrupted(&run_id, started_at) {
             tracing::error!("history: {e:#}");
         }
-        set(state, |s| *s.scans.entry("interrupted").or_default() += 1);
+        set(state, |s| *s.scans.entry(RunOutcome::Interrupted).or_default() += 1);
         tracing::warn!(run = %run_id, "scan abandoned at shutdown; history unchanged");
         return false;
     };
@@ -254,7 +254,7 @@ async fn cycle(
         Ok(b) => b,
         Err(e) => {
             tracing::error!("history: {e:#}; this scan is not compared or recorded");
-            set(state, |s| *s.scans.entry("failed").or_default() += 1);
+            set(state, |s| *s.scans.entry(RunOutcome::Failed).or_default() += 1);
             return true;
         }
     };
@@ -285,13 +285,7 @@ async fn cycle(
             Err(e) => tracing::error!("history retention: {e:#}"),
         }
     }
-    let result = if !delivered {
-        "failed"
-    } else if inv.run.complete {
-        "completed"
-    } else {
-        "partial"
-    };
+    let result = if delivered { RunOutcome::of(&inv) } else { RunOutcome::Failed };
     let spool: u64 = prepared.sinks().iter().map(|s| s.backlog()).sum();
     set(state, |s| {
         s.observe(&inv, &calls, clock.elapsed());

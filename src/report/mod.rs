@@ -14,6 +14,7 @@ pub mod regions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aimscope_core::facts::BaseModel;
 use aimscope_core::{
     Asset, AssetKind, Cloud, CoverageStatus, Finding, Inventory, LifecycleStage, RelationKind, Severity,
 };
@@ -393,17 +394,13 @@ fn foundation_model_name(target: &str) -> Option<&str> {
     }
 }
 
-fn attr_str<'a>(a: &'a Asset, key: &str) -> Option<&'a str> {
-    a.attributes.get(key).and_then(|v| v.as_str())
-}
-
 /// The base model or outside provider an asset builds on, for the register.
 fn base_of(a: &Asset, by_id: &BTreeMap<&str, usize>, assets: &[Asset]) -> Option<String> {
     if a.kind == AssetKind::ThirdPartyApiUsage {
-        return attr_str(a, "provider_name").map(str::to_owned);
+        return a.facts.outside_ai.as_ref().map(|ai| ai.provider_name.clone());
     }
-    if let (Some(format), Some(model)) = (attr_str(a, "model_format"), attr_str(a, "model_name")) {
-        return Some(format!("{format} {model}"));
+    if let Some(BaseModel { format: Some(format), name, .. }) = &a.facts.base_model {
+        return Some(format!("{format} {name}"));
     }
     for r in &a.relations {
         if matches!(r.kind, RelationKind::FineTunedFrom | RelationKind::Uses | RelationKind::Serves) {
@@ -417,7 +414,8 @@ fn base_of(a: &Asset, by_id: &BTreeMap<&str, usize>, assets: &[Asset]) -> Option
             }
         }
     }
-    attr_str(a, "foundation_model").map(str::to_owned)
+    // A model id the agent names without a catalogue relation to resolve.
+    a.facts.base_model.as_ref().map(|b| b.name.clone())
 }
 
 /// Builds the report. `sha256` is the digest of the inventory as written.
@@ -453,8 +451,11 @@ pub fn build(
                 effective: a.effective_classification.as_ref().map(|e| e.level.clone()),
                 explanation: a.effective_classification.as_ref().filter(|e| e.hops > 0).map(|e| e.explanation.clone()),
                 base: base_of(a, &by_id, assets),
-                registry: a.attributes.get("in_model_registry").and_then(|v| v.as_bool()),
-                exposure: attr_str(a, "public_network_access").map(|v| format!("public network access: {v}")),
+                registry: a.facts.in_model_registry,
+                exposure: a
+                    .facts
+                    .public_network_access
+                    .map(|public| format!("public network access: {}", if public { "Enabled" } else { "Disabled" })),
                 first_seen: tl.map(|t| t.0.clone()).or_else(|| a.created_at.map(|t| t.to_rfc3339())),
                 last_changed: tl.map(|t| t.1.clone()),
                 is_ai: a.kind.is_ai() && a.kind != AssetKind::FoundationModel,
@@ -510,30 +511,20 @@ pub fn build(
     let mut third_party = Vec::new();
     let sensitive_min = cx.scale.level_of(&cx.policy.residency_level);
     for (i, a) in assets.iter().enumerate().filter(|(_, a)| a.kind == AssetKind::ThirdPartyApiUsage) {
-        let provider = attr_str(a, "provider_name").or(attr_str(a, "provider")).unwrap_or("unknown").to_owned();
-        let consumer = attr_str(a, "consumer")
-            .and_then(|c| by_id.get(c))
+        let ai = a.facts.outside_ai.as_ref();
+        let provider = ai.map_or("unknown", |ai| ai.provider_name.as_str()).to_owned();
+        let consumer = ai
+            .and_then(|ai| by_id.get(ai.consumer.as_str()))
             .map(|&c| assets[c].name.clone())
             .unwrap_or_else(|| a.name.clone());
         outside.entry(provider.clone()).or_default().insert(consumer.clone());
-        let signals = a
-            .attributes
-            .get("evidence")
-            .and_then(|e| e.as_array())
-            .map(|evs| {
-                evs.iter()
-                    .map(|e| {
-                        let signal = e["signal"].as_str().unwrap_or("signal").replace('_', " ");
-                        match e["field"].as_str() {
-                            Some(f) => format!("{signal} `{f}`"),
-                            None => signal,
-                        }
-                    })
-                    .collect()
+        let signals = ai
+            .map(|ai| {
+                ai.evidence.iter().map(|e| format!("{} `{}`", e.signal.as_str().replace('_', " "), e.field)).collect()
             })
             .unwrap_or_default();
         let approved = cx.policy.approved_providers.as_ref().map(|list| {
-            let id = attr_str(a, "provider").unwrap_or_default();
+            let id = ai.map_or("", |ai| ai.provider.as_str());
             list.iter().any(|p| p.eq_ignore_ascii_case(id) || p.eq_ignore_ascii_case(&provider))
         });
         let classification = a.effective_classification.as_ref().map(|e| e.level.clone());
@@ -668,15 +659,14 @@ fn ai_system(
             }
         }
         if a.kind == AssetKind::Deployment
-            && let Some(m) = attr_str(a, "model_name")
-            && attr_str(a, "model_format").is_some()
+            && let Some(BaseModel { format: Some(_), name, .. }) = &a.facts.base_model
         {
-            foundation.insert(m.to_owned());
+            foundation.insert(name.clone());
         }
         if a.kind == AssetKind::ThirdPartyApiUsage
-            && let Some(p) = attr_str(a, "provider_name")
+            && let Some(ai) = &a.facts.outside_ai
         {
-            foundation.insert(format!("{p} API"));
+            foundation.insert(format!("{} API", ai.provider_name));
         }
     }
     let mut roles = Vec::new();

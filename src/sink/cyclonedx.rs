@@ -339,12 +339,11 @@ pub fn render(inv: &Inventory) -> serde_json::Result<Vec<u8>> {
             Placement::Service => {
                 let external = a.kind == AssetKind::ThirdPartyApiUsage;
                 let provider = if external {
-                    a.attributes.get("provider_name").and_then(|v| v.as_str()).unwrap_or("unknown")
+                    a.facts.outside_ai.as_ref().map_or("unknown", |ai| ai.provider_name.as_str())
                 } else {
                     a.cloud.as_str()
                 };
-                let endpoint =
-                    ["scoring_uri", "endpoint"].iter().find_map(|k| a.attributes.get(*k).and_then(|v| v.as_str()));
+                let endpoint = a.facts.endpoint_url.as_deref();
                 services.push(Service {
                     bom_ref: &a.id,
                     name: &a.name,

@@ -220,12 +220,14 @@ impl ServiceNowSink {
             ),
         };
         let baseline = match &cfg.baseline {
-            Some(p) => Some(
-                serde_json::from_str(
+            Some(p) => {
+                let mut inv: Inventory = serde_json::from_str(
                     &std::fs::read_to_string(p).with_context(|| format!("cannot read baseline {}", p.display()))?,
                 )
-                .with_context(|| format!("baseline {} is not an aimscope JSON inventory", p.display()))?,
-            ),
+                .with_context(|| format!("baseline {} is not an aimscope JSON inventory", p.display()))?;
+                inv.upgrade();
+                Some(inv)
+            }
             None => None,
         };
         let url = format!(

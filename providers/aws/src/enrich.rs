@@ -32,13 +32,13 @@ fn link_models_to_training_jobs(assets: &[Asset]) -> Vec<Asset> {
     let by_artifact: HashMap<&str, &str> = assets
         .iter()
         .filter(|a| a.cloud == Cloud::Aws && a.kind == AssetKind::TrainingJob)
-        .filter_map(|a| a.attributes.get("model_artifacts").and_then(|v| v.as_str()).map(|u| (u, a.id.as_str())))
+        .filter_map(|a| a.facts.artifact_location.as_deref().map(|u| (u, a.id.as_str())))
         .collect();
     assets
         .iter()
         .filter(|a| a.cloud == Cloud::Aws && matches!(a.kind, AssetKind::Model | AssetKind::ModelPackage))
         .filter_map(|a| {
-            let url = a.attributes.get("model_data_url")?.as_str()?;
+            let url = a.facts.artifact_location.as_deref()?;
             let job = by_artifact.get(url)?;
             let mut m = a.clone();
             m.relate(RelationKind::ProducedBy, *job);

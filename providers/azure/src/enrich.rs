@@ -23,9 +23,7 @@ pub async fn storage_accounts(arm: &Arm, assets: &[Asset]) -> (Vec<Asset>, Vec<C
     // Subscriptions whose datastores name a storage account, or that hold a referenced one.
     let wanted: BTreeSet<&str> = assets
         .iter()
-        .filter(|a| {
-            a.cloud == Cloud::Azure && a.kind == AssetKind::Datastore && a.attributes.contains_key("account_name")
-        })
+        .filter(|a| a.cloud == Cloud::Azure && a.kind == AssetKind::Datastore && a.facts.storage.is_some())
         .map(|a| a.account.as_str())
         .chain(referenced.iter().filter_map(|t| crate::ids::segment(t, "subscriptions")))
         .collect();
@@ -34,16 +32,8 @@ pub async fn storage_accounts(arm: &Arm, assets: &[Asset]) -> (Vec<Asset>, Vec<C
     for sub in wanted {
         let started = Instant::now();
         let url = arm.url(&format!("/subscriptions/{sub}/providers/Microsoft.Storage/storageAccounts"), STORAGE_API);
-        let mut cov = Coverage {
-            cloud: Cloud::Azure,
-            account: Some(sub.to_owned()),
-            region: None,
-            collector: "storage.accounts".into(),
-            status: CoverageStatus::Complete,
-            assets: 0,
-            error: None,
-            duration_ms: 0,
-        };
+        let mut cov =
+            Coverage::new(Cloud::Azure, Some(sub.to_owned()), None, "storage.accounts", CoverageStatus::Complete);
         match arm.list(&url, "Microsoft.Storage/storageAccounts/read").await {
             Ok(accounts) => {
                 let mut by_name: BTreeMap<String, Asset> = BTreeMap::new();
@@ -70,10 +60,11 @@ pub async fn storage_accounts(arm: &Arm, assets: &[Asset]) -> (Vec<Asset>, Vec<C
                 }
                 let mut used = BTreeSet::new();
                 for ds in assets.iter().filter(|a| a.account == sub && a.kind == AssetKind::Datastore) {
-                    let Some(account) = ds.attributes.get("account_name").and_then(|v| v.as_str()) else { continue };
+                    let Some(storage) = &ds.facts.storage else { continue };
+                    let account = storage.account.as_str();
                     if let Some(sa) = by_name.get(account) {
                         let mut linked = ds.clone();
-                        let container = ds.attributes.get("container").and_then(|v| v.as_str()).unwrap_or("");
+                        let container = storage.container.as_deref().unwrap_or("");
                         linked.relate_ref(
                             RelationKind::StoredIn,
                             sa.id.clone(),

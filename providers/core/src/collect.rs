@@ -41,6 +41,13 @@ impl std::fmt::Display for Scope {
     }
 }
 
+impl Scope {
+    /// A coverage record of `collector` in this scope.
+    pub fn coverage(&self, collector: impl Into<String>, status: CoverageStatus) -> Coverage {
+        Coverage::new(self.cloud, Some(self.account.clone()), self.region.clone(), collector, status)
+    }
+}
+
 /// The kind of failure, which decides the coverage status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -146,16 +153,9 @@ pub fn discovery_failure(
     e: &CollectError,
     started: std::time::Instant,
 ) -> Coverage {
-    Coverage {
-        cloud,
-        account: Some(account.to_owned()),
-        region: None,
-        collector: step.to_owned(),
-        status: e.coverage_status(),
-        assets: 0,
-        error: Some(e.message.clone()),
-        duration_ms: started.elapsed().as_millis() as u64,
-    }
+    Coverage::new(cloud, Some(account.to_owned()), None, step, e.coverage_status())
+        .with_error(e.message.clone())
+        .took(started)
 }
 
 /// One enrichment lookup (a bucket's tags, a dataset's labels, ...): the account it is charged
@@ -193,16 +193,8 @@ pub fn fold_lookups(cloud: Cloud, lookups: Vec<Lookup>, started: std::time::Inst
         .into_iter()
         .map(|((account, collector), (ok, mut errors, status))| {
             errors.sort();
-            Coverage {
-                cloud,
-                account: Some(account),
-                region: None,
-                collector: collector.to_owned(),
-                status,
-                assets: ok,
-                error: (!errors.is_empty()).then(|| errors.join("; ")),
-                duration_ms: started.elapsed().as_millis() as u64,
-            }
+            let cov = Coverage::new(cloud, Some(account), None, collector, status).with_assets(ok).took(started);
+            if errors.is_empty() { cov } else { cov.with_error(errors.join("; ")) }
         })
         .collect();
     (found, coverage)

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 pub const BUILTIN: &str = include_str!("../../../config/ai-services.toml");
 
 /// Where a detection was seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
     /// An environment variable of a function, container or job (name, and value matched).
@@ -34,8 +34,22 @@ pub enum Signal {
     Connection,
 }
 
+impl Signal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::EnvVar => "env_var",
+            Signal::AppSetting => "app_setting",
+            Signal::SecretName => "secret_name",
+            Signal::ParameterName => "parameter_name",
+            Signal::ContainerImage => "container_image",
+            Signal::RepositoryName => "repository_name",
+            Signal::Connection => "connection",
+        }
+    }
+}
+
 /// How sure a detection is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Medium,
@@ -65,13 +79,18 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub fn as_str(&self) -> &'static str {
+    pub fn kind(&self) -> crate::facts::Match {
+        use crate::facts::Match;
         match self {
-            Evidence::Name => "name",
-            Evidence::KeyFormat { .. } => "key_format",
-            Evidence::Host { .. } => "host",
-            Evidence::Image => "image",
+            Evidence::Name => Match::Name,
+            Evidence::KeyFormat { .. } => Match::KeyFormat,
+            Evidence::Host { .. } => Match::Host,
+            Evidence::Image => Match::Image,
         }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.kind().as_str()
     }
 }
 
@@ -330,29 +349,39 @@ pub fn usage_assets(consumer: &mut crate::Asset, sightings: Vec<Sighting>) -> Ve
             format!("{provider_name} used by {}", consumer.name),
         );
         let confidence = sightings.iter().map(|s| s.detection.confidence).max().unwrap_or(Confidence::Medium);
-        let evidence: Vec<serde_json::Value> = sightings
+        let evidence: Vec<crate::facts::UsageEvidence> = sightings
             .iter()
             .map(|s| {
-                let mut e = serde_json::json!({
-                    "signal": s.signal,
-                    "field": s.field,
-                    "matched": s.detection.evidence.iter().map(Evidence::as_str).collect::<Vec<_>>(),
-                });
+                let mut e = crate::facts::UsageEvidence {
+                    signal: s.signal,
+                    field: s.field.clone(),
+                    matched: s.detection.evidence.iter().map(Evidence::kind).collect(),
+                    key_fingerprint: None,
+                    host: None,
+                };
                 for ev in &s.detection.evidence {
                     match ev {
-                        Evidence::KeyFormat { fingerprint } => e["key_fingerprint"] = fingerprint.clone().into(),
-                        Evidence::Host { host } => e["host"] = host.clone().into(),
+                        Evidence::KeyFormat { fingerprint } => e.key_fingerprint = Some(fingerprint.clone()),
+                        Evidence::Host { host } => e.host = Some(host.clone()),
                         _ => {}
                     }
                 }
                 e
             })
             .collect();
+        // The attributes repeat the fact for readers of schema 1.1.
         a.attr("provider", Some(provider.clone().into()));
-        a.attr("provider_name", Some(provider_name.into()));
+        a.attr("provider_name", Some(provider_name.clone().into()));
         a.attr("confidence", Some(confidence.as_str().into()));
         a.attr("consumer", Some(consumer.id.clone().into()));
-        a.attr("evidence", Some(evidence.into()));
+        a.attr("evidence", serde_json::to_value(&evidence).ok());
+        a.facts.outside_ai = Some(crate::facts::OutsideAi {
+            provider: provider.clone(),
+            provider_name,
+            confidence,
+            consumer: consumer.id.clone(),
+            evidence,
+        });
         consumer.relate(crate::RelationKind::Calls, id);
         out.push(a);
     }

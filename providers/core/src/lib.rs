@@ -4,6 +4,7 @@
 
 pub mod collect;
 pub mod detect;
+pub mod facts;
 pub mod model;
 pub mod shard;
 
@@ -11,5 +12,6 @@ pub use collect::{
     AssetStream, Bound, CollectError, Collector, Discovery, ErrorKind, Lookup, Provider, ProviderError, Scope,
     ScopeContext, Task, bind_all, detail, discovery_failure, fold_lookups,
 };
+pub use facts::Facts;
 pub use model::*;
 pub use shard::{Selection, Shard};

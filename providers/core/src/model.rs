@@ -10,8 +10,10 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::facts::Facts;
+
 /// Version of the inventory document format (semver).
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// The cloud an asset lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -386,8 +388,12 @@ pub struct Asset {
     pub lifecycle_stage: Option<LifecycleStage>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<Relation>,
-    /// Provider-specific details worth auditing (container image, artifact URI, approval
-    /// status, SKU, ...). Never secret values.
+    /// What the collector established, typed: network exposure, key auth, registry, logging,
+    /// artifact location, outside AI provider. Policy, enrichment and reports read these.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+    /// Provider-specific details worth auditing, in the provider's own words (container image,
+    /// artifact URI, approval status, SKU, ...). Never secret values.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, serde_json::Value>,
     /// Present when the asset was listed but a later detail call (describe, get, tags) failed:
@@ -479,6 +485,7 @@ impl Asset {
             effective_classification: None,
             lifecycle_stage: LifecycleStage::infer(kind, Status::Unknown),
             relations: Vec::new(),
+            facts: Facts::default(),
             attributes: BTreeMap::new(),
             details: None,
         }
@@ -491,6 +498,13 @@ impl Asset {
             Some(d) => d.failed_calls.push(call),
             None => self.details = Some(PartialDetails { status: DetailStatus::Partial, failed_calls: vec![call] }),
         }
+    }
+
+    /// Fills the facts a document written before they existed (schema 1.1) carried in
+    /// `attributes`, so an older inventory or history reads as a new one does.
+    pub fn upgrade(&mut self) {
+        let legacy = Facts::from_legacy(&self.attributes);
+        self.facts.merge(legacy);
     }
 
     /// True when a detail call failed for this asset.
@@ -543,6 +557,7 @@ impl Asset {
         for (k, v) in other.tags {
             self.tags.entry(k).or_insert(v);
         }
+        self.facts.merge(other.facts);
         for (k, v) in other.attributes {
             self.attributes.entry(k).or_insert(v);
         }
@@ -702,6 +717,36 @@ pub struct Coverage {
     pub duration_ms: u64,
 }
 
+impl Coverage {
+    /// The record of `collector` in (cloud, account, region): no assets, no error, 0 ms yet. An
+    /// absent account is a provider-wide record (discovery, a cloud not configured).
+    pub fn new(
+        cloud: Cloud,
+        account: Option<String>,
+        region: Option<String>,
+        collector: impl Into<String>,
+        status: CoverageStatus,
+    ) -> Coverage {
+        Coverage { cloud, account, region, collector: collector.into(), status, assets: 0, error: None, duration_ms: 0 }
+    }
+
+    pub fn with_error(mut self, error: impl Into<String>) -> Coverage {
+        self.error = Some(error.into());
+        self
+    }
+
+    pub fn with_assets(mut self, assets: u64) -> Coverage {
+        self.assets = assets;
+        self
+    }
+
+    /// Sets the duration to the time since `started`.
+    pub fn took(mut self, started: std::time::Instant) -> Coverage {
+        self.duration_ms = started.elapsed().as_millis() as u64;
+        self
+    }
+}
+
 /// The tool that wrote the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ToolInfo {
@@ -748,6 +793,11 @@ pub struct DanglingReference {
 }
 
 impl Inventory {
+    /// Reads a document of an older minor version as the current one (see [`Asset::upgrade`]).
+    pub fn upgrade(&mut self) {
+        self.assets.iter_mut().for_each(Asset::upgrade);
+    }
+
     /// A document for one run: completeness is derived from the coverage, the run finishes now;
     /// findings and dangling references are left for the analysis passes.
     pub fn new(

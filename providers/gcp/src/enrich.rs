@@ -76,7 +76,7 @@ fn link_tuned_models(assets: &[Asset]) -> Vec<Asset> {
     let by_model: HashMap<String, &str> = assets
         .iter()
         .filter(|a| a.cloud == Cloud::Gcp && a.kind == AssetKind::CustomizationJob)
-        .filter_map(|a| Some((a.attributes.get("tuned_model")?.as_str()?.to_owned(), a.id.as_str())))
+        .filter_map(|a| Some((a.facts.output_model.clone()?, a.id.as_str())))
         .collect();
     assets
         .iter()
@@ -228,9 +228,9 @@ mod tests {
     #[test]
     fn tuned_models_link_to_their_tuning_job_with_or_without_a_version() {
         let mut job = a("projects/p/locations/l/tuningJobs/1", AssetKind::CustomizationJob);
-        job.attr("tuned_model", Some("projects/p/locations/l/models/9@1".into()));
+        job.facts.output_model = Some("projects/p/locations/l/models/9@1".into());
         let mut unversioned = a("projects/p/locations/l/tuningJobs/2", AssetKind::CustomizationJob);
-        unversioned.attr("tuned_model", Some("projects/p/locations/l/models/8".into()));
+        unversioned.facts.output_model = Some("projects/p/locations/l/models/8".into());
         let assets = vec![
             job,
             unversioned,

@@ -85,6 +85,14 @@ impl ProjectNames {
                 *s = self.name(s);
             }
         }
+        // Facts holding resource names (the rest are URIs, flags or catalogue names).
+        let facts = &mut a.facts;
+        if let Some(m) = &mut facts.output_model {
+            *m = self.name(m);
+        }
+        if let Some(ai) = &mut facts.outside_ai {
+            ai.consumer = self.name(&ai.consumer);
+        }
         a
     }
 }
@@ -189,7 +197,9 @@ mod tests {
         );
         a.relate(RelationKind::ProducedBy, "projects/412345678901/locations/l/trainingPipelines/5");
         a.attr("model_name", Some("projects/412345678901/locations/l/models/1".into()));
+        a.facts.output_model = Some("projects/412345678901/locations/l/models/2".into());
         let a = names().asset(a);
+        assert_eq!(a.facts.output_model.as_deref(), Some("projects/ml-prod-123/locations/l/models/2"));
         assert_eq!(a.id, "projects/ml-prod-123/locations/l/models/1@1");
         assert_eq!(a.account, "ml-prod-123");
         assert_eq!(a.relations[0].target, "projects/ml-prod-123/locations/l/trainingPipelines/5");

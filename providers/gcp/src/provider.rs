@@ -243,16 +243,10 @@ impl Provider for GcpProvider {
                 && !apis.iter().any(|a| a == AI_APIS[0])
             {
                 // Vertex AI is off: nothing can be there, and asking would only fail.
-                cov.push(Coverage {
-                    cloud: Cloud::Gcp,
-                    account: Some(project.clone()),
-                    region: None,
-                    collector: "vertex".into(),
-                    status: CoverageStatus::NotEnabled,
-                    assets: 0,
-                    error: Some("aiplatform.googleapis.com is not enabled".into()),
-                    duration_ms: 0,
-                });
+                cov.push(
+                    Coverage::new(Cloud::Gcp, Some(project.clone()), None, "vertex", CoverageStatus::NotEnabled)
+                        .with_error("aiplatform.googleapis.com is not enabled"),
+                );
                 continue;
             }
             let started = Instant::now();

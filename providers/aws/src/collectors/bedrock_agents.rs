@@ -1,5 +1,6 @@
 //! Bedrock agents: the foundation model each uses, its knowledge bases and action groups.
 
+use aimscope_core::facts::BaseModel;
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
@@ -48,6 +49,7 @@ impl Collector<AwsScope> for Agents {
                     if let Some(fm) = agent.foundation_model() {
                         a.relate(RelationKind::Uses, foundation_model_arn(cx, fm));
                         a.attr("foundation_model", s(Some(fm)));
+                        a.facts.base_model = Some(BaseModel { name: fm.to_owned(), format: None, version: None });
                     }
                 }
                 // The working draft carries the agent's current wiring.

@@ -31,6 +31,7 @@ impl Collector<AwsScope> for InvocationLogging {
             a = a.with_status(if enabled { "Enabled" } else { "Disabled" });
             a.lifecycle_stage = None;
             a.attr("invocation_logging_enabled", Some(serde_json::Value::Bool(enabled)));
+            a.facts.invocation_logging = Some(enabled);
             if let Some(c) = cfg {
                 a.attr("log_group", s(c.cloud_watch_config().map(|w| w.log_group_name())));
                 a.attr("s3_bucket", s(c.s3_config().map(|x| x.bucket_name())));

@@ -62,6 +62,7 @@ impl Collector<AwsScope> for ModelPackages {
                         if let Some(c) = containers.first() {
                             a.attr("image", s(c.image()));
                             a.attr("model_data_url", s(c.model_data_url()));
+                            a.facts.artifact_location = c.model_data_url().map(str::to_owned);
                         }
                         for url in containers.iter().filter_map(|c| c.model_data_url()) {
                             if let Some(bucket) = arn::s3_bucket_arn(cx.partition, url) {

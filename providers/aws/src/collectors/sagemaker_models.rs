@@ -36,6 +36,7 @@ impl Collector<AwsScope> for Models {
                         if i == 0 {
                             a.attr("image", s(c.image()));
                             a.attr("model_data_url", s(c.model_data_url()));
+                            a.facts.artifact_location = c.model_data_url().map(str::to_owned);
                         }
                         if let Some(url) = c.model_data_url()
                             && let Some(bucket) = arn::s3_bucket_arn(cx.partition, url)
@@ -53,6 +54,7 @@ impl Collector<AwsScope> for Models {
                         }
                     }
                     a.attr("in_model_registry", Some(serde_json::Value::Bool(registered)));
+                    a.facts.in_model_registry = Some(registered);
                     a.attr("execution_role", s(d.execution_role_arn()));
                     a.attr("network_isolation", d.enable_network_isolation().map(serde_json::Value::Bool));
                 }

@@ -40,6 +40,7 @@ impl Collector<AwsScope> for TrainingJobs {
                     }
                     let artifacts = d.model_artifacts().and_then(|m| m.s3_model_artifacts());
                     a.attr("model_artifacts", s(artifacts));
+                    a.facts.artifact_location = artifacts.map(str::to_owned);
                     if let Some(uri) = d.output_data_config().and_then(|o| o.s3_output_path())
                         && let Some(bucket) = arn::s3_bucket_arn(cx.partition, uri)
                     {

@@ -1,5 +1,6 @@
 //! Model deployments of Azure OpenAI / AI Services accounts (model format, name, version, SKU).
 
+use aimscope_core::facts::BaseModel;
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
@@ -37,6 +38,11 @@ impl Collector<AzureScope> for Deployments {
                     a.attr("model_format", s(format));
                     a.attr("model_name", s(model));
                     a.attr("model_version", s(version));
+                    a.facts.base_model = format.zip(model).map(|(format, name)| BaseModel {
+                        name: name.to_owned(),
+                        format: Some(format.to_owned()),
+                        version: version.map(str::to_owned),
+                    });
                     a.attr("sku", s(str_at(d, "/sku/name")));
                     a.attr("capacity", d.pointer("/sku/capacity").cloned());
                     if let Some(m) = model {

@@ -1,6 +1,7 @@
 //! Azure ML datastores: the storage account / container behind a workspace's data. The link to
 //! the storage account (and its classification tags) is made in `enrich`.
 
+use aimscope_core::facts::StorageLocation;
 use aimscope_core::{AssetKind, AssetStream, Collector, RelationKind, Service};
 use async_stream::try_stream;
 
@@ -27,6 +28,10 @@ impl Collector<AzureScope> for Datastores {
                     a.attr("datastore_type", s(str_at(d, "/properties/datastoreType")));
                     a.attr("account_name", str_at(d, "/properties/accountName").map(|x| x.to_ascii_lowercase().into()));
                     a.attr("container", s(str_at(d, "/properties/containerName").or_else(|| str_at(d, "/properties/filesystem"))));
+                    a.facts.storage = str_at(d, "/properties/accountName").map(|account| StorageLocation {
+                        account: account.to_ascii_lowercase(),
+                        container: str_at(d, "/properties/containerName").or_else(|| str_at(d, "/properties/filesystem")).map(str::to_owned),
+                    });
                     // Only the credential *type*: datastore secrets are never requested.
                     a.attr("credentials_type", s(str_at(d, "/properties/credentials/credentialsType")));
                     a.relate(RelationKind::PartOf, norm(ws_id));

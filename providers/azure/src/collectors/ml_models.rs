@@ -56,6 +56,7 @@ impl Collector<AzureScope> for Models {
                         a.relate(RelationKind::PartOf, norm(ws_id));
                         // Versions in the workspace registry are registered by definition.
                         a.attr("in_model_registry", Some(true.into()));
+                        a.facts.in_model_registry = Some(true);
                         yield a;
                     }
                 }

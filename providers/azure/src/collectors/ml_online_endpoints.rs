@@ -26,7 +26,9 @@ impl Collector<AzureScope> for OnlineEndpoints {
                     let Some(mut ep) = arm_asset(cx, e, AssetKind::Endpoint, Service::AzureMachineLearning) else { continue };
                     ep.attr("auth_mode", s(str_at(e, "/properties/authMode")));
                     ep.attr("public_network_access", s(str_at(e, "/properties/publicNetworkAccess")));
+                    ep.facts.public_network_access = str_at(e, "/properties/publicNetworkAccess").map(|v| v.eq_ignore_ascii_case("Enabled"));
                     ep.attr("scoring_uri", s(str_at(e, "/properties/scoringUri")));
+                    ep.facts.endpoint_url = str_at(e, "/properties/scoringUri").map(str::to_owned);
                     // A listed endpoint stays even when its deployments cannot be read.
                     let deployments = cx.children(eid, "deployments", ML_API, "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read").await;
                     let deployments = detail(&mut ep, "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments/read", deployments).unwrap_or_default();

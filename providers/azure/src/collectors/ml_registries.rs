@@ -30,6 +30,7 @@ impl Collector<AzureScope> for Registries {
                     a.region = a.region.or_else(|| str_at(r, "/location").map(str::to_owned));
                     a.relate(RelationKind::PartOf, norm(rid));
                     a.attr("in_model_registry", Some(true.into()));
+                    a.facts.in_model_registry = Some(true);
                     yield a;
                 }
             }

@@ -28,6 +28,7 @@ impl Collector<AzureScope> for ServerlessEndpoints {
                     let auth = str_at(e, "/properties/authMode");
                     ep.attr("auth_mode", s(auth));
                     ep.attr("local_auth_enabled", auth.map(|a| a.eq_ignore_ascii_case("Key").into()));
+                    ep.facts.key_auth = auth.map(|a| a.eq_ignore_ascii_case("Key"));
                     ep.attr("content_safety", s(str_at(e, "/properties/contentSafety/contentSafetyStatus")));
                     ep.relate(RelationKind::PartOf, norm(ws_id));
                     yield ep;

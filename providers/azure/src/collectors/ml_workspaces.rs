@@ -21,6 +21,7 @@ impl Collector<AzureScope> for Workspaces {
                 let kind = w.get("kind").and_then(|k| k.as_str()).unwrap_or("Default");
                 a.attr("workspace_kind", s(Some(kind)));
                 a.attr("public_network_access", s(str_at(w, "/properties/publicNetworkAccess")));
+                a.facts.public_network_access = str_at(w, "/properties/publicNetworkAccess").map(|v| v.eq_ignore_ascii_case("Enabled"));
                 a.attr("storage_account", str_at(w, "/properties/storageAccount").map(|x| norm(x).into()));
                 // A Foundry / ML project belongs to its hub.
                 if let Some(hub) = str_at(w, "/properties/hubResourceId") {

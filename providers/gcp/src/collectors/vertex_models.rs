@@ -29,6 +29,7 @@ impl Collector<GcpScope> for Models {
                 a.attr("image", x.container_spec.as_ref().map(|c| c.image_uri.clone().into()));
                 if !x.artifact_uri.is_empty() {
                     a.attr("artifact_uri", Some(x.artifact_uri.clone().into()));
+                    a.facts.artifact_location = Some(x.artifact_uri.clone());
                     if let Some(b) = data_ref(&x.artifact_uri) {
                         a.relate_ref(RelationKind::StoredIn, b, x.artifact_uri.clone());
                     }
@@ -37,6 +38,7 @@ impl Collector<GcpScope> for Models {
                     a.relate(RelationKind::ProducedBy, x.training_pipeline.clone());
                 }
                 a.attr("in_model_registry", Some(true.into()));
+                a.facts.in_model_registry = Some(true);
                 yield a;
             }
         })

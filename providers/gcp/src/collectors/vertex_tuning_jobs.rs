@@ -36,6 +36,7 @@ impl Collector<GcpScope> for TuningJobs {
                 }
                 if let Some(t) = x.tuned_model.as_ref() {
                     a.attr("tuned_model", (!t.model.is_empty()).then(|| t.model.clone().into()));
+                    a.facts.output_model = (!t.model.is_empty()).then(|| t.model.clone());
                     a.attr("tuned_endpoint", (!t.endpoint.is_empty()).then(|| t.endpoint.clone().into()));
                 }
                 yield a;
