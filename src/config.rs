@@ -80,7 +80,8 @@ pub struct ThirdPartyConfig {
 pub struct ScanConfig {
     /// Collectors running at once, across all scopes.
     pub concurrency: usize,
-    /// Collectors running at once against one account / subscription / project.
+    /// Collectors running at once against one scope: an AWS account-region, an Azure
+    /// subscription, a GCP project-location (where the clouds keep their rate limits).
     pub per_scope_concurrency: usize,
     /// Time limit for one collector over one scope, in seconds.
     pub collector_timeout_secs: u64,

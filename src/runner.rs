@@ -1,8 +1,10 @@
 //! Drives every provider's tasks with bounded concurrency and turns every outcome into data.
 //!
-//! Concurrency is bounded twice: globally (how many collectors run at once) and per account
-//! (how many run against one account / subscription / project at once), because API rate
-//! limits are per account and a 500-account org should spread its load, not hammer one.
+//! Concurrency is bounded twice: globally (how many collectors run at once) and per scope
+//! (how many run against one AWS account-region, Azure subscription or GCP project-location at
+//! once), because the clouds' rate limits are kept per such key and a 500-account org should
+//! spread its load, not hammer one. A task takes its scope's permit before a global slot, so a
+//! slot is only ever held by a task that can run: one busy scope never idles the others.
 //! A task that errors, times out or panics becomes a coverage record; the scan never aborts.
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,7 +20,8 @@ use tokio::sync::Semaphore;
 pub struct RunnerOptions {
     /// Collectors running at once, across all scopes.
     pub concurrency: usize,
-    /// Collectors running at once against one account / subscription / project.
+    /// Collectors running at once against one scope: an AWS account-region, an Azure
+    /// subscription, a GCP project-location (where the clouds keep their rate limits).
     pub per_scope_concurrency: usize,
     /// Time limit for one collector over one scope.
     pub collector_timeout: Duration,
@@ -100,16 +103,9 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
                     ProviderError::Discovery(ce) => ce.coverage_status(),
                 };
                 tracing::warn!(%cloud, "skipped: {e}");
-                coverage.push(Coverage {
-                    cloud,
-                    account: None,
-                    region: None,
-                    collector: "discovery".into(),
-                    status,
-                    assets: 0,
-                    error: Some(e.to_string()),
-                    duration_ms: started.elapsed().as_millis() as u64,
-                });
+                coverage.push(
+                    Coverage::new(cloud, None, None, "discovery", status).with_error(e.to_string()).took(started),
+                );
             }
         }
     }
@@ -117,29 +113,35 @@ pub async fn run(providers: &[Box<dyn Provider>], opts: &RunnerOptions, progress
     progress.tasks_added(tasks.len() as u64);
     let global = opts.concurrency.max(1);
     let per_scope = opts.per_scope_concurrency.max(1);
-    let mut limits: HashMap<(Cloud, String), Arc<Semaphore>> = HashMap::new();
+    let mut limits: HashMap<&aimscope_core::Scope, Arc<Semaphore>> = HashMap::new();
     let jobs: Vec<_> = tasks
         .iter()
         .map(|t| {
-            let sem = limits
-                .entry((t.scope().cloud, t.scope().account.clone()))
-                .or_insert_with(|| Arc::new(Semaphore::new(per_scope)))
-                .clone();
+            let sem = limits.entry(t.scope()).or_insert_with(|| Arc::new(Semaphore::new(per_scope))).clone();
             (t.as_ref(), sem)
         })
         .collect();
+    let slots = Arc::new(Semaphore::new(global));
 
     let mut assets: BTreeMap<String, Asset> = BTreeMap::new();
     let mut done = vec![false; jobs.len()];
     let mut warned: std::collections::HashSet<(Cloud, Option<String>, Option<String>, CoverageStatus)> =
         Default::default();
-    let mut results = futures::stream::iter(jobs.into_iter().enumerate())
-        .map(|(i, (task, sem))| async move {
-            // The semaphore is never closed, so acquire only fails if it were; treat as no limit.
-            let _permit = sem.acquire_owned().await.ok();
-            (i, run_task(task, opts.collector_timeout).await)
+    // Every task waits at once (a waiting future is a few bytes); tokio's semaphores are FIFO,
+    // so the global slots go round the scopes in turn. Neither semaphore is ever closed, so
+    // acquire cannot fail; `ok()` would mean no limit.
+    let mut results: futures::stream::FuturesUnordered<_> = jobs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (task, sem))| {
+            let slots = slots.clone();
+            async move {
+                let _scope = sem.acquire_owned().await.ok();
+                let _slot = slots.acquire_owned().await.ok();
+                (i, run_task(task, opts.collector_timeout).await)
+            }
         })
-        .buffer_unordered(global);
+        .collect();
     let stop = stopped(opts.stop.clone());
     tokio::pin!(stop);
     let mut was_stopped = false;
@@ -216,16 +218,8 @@ async fn stopped(stop: Option<tokio::sync::watch::Receiver<bool>>) {
 }
 
 fn interrupted(cloud: Cloud, account: Option<String>, region: Option<String>, collector: &str) -> Coverage {
-    Coverage {
-        cloud,
-        account,
-        region,
-        collector: collector.to_owned(),
-        status: CoverageStatus::Interrupted,
-        assets: 0,
-        error: Some("the scan was stopped before this finished".into()),
-        duration_ms: 0,
-    }
+    Coverage::new(cloud, account, region, collector, CoverageStatus::Interrupted)
+        .with_error("the scan was stopped before this finished")
 }
 
 /// Folds assets into the map by id ([`Asset::merge`] joins two sightings of one asset).
@@ -255,16 +249,7 @@ fn partial_summary(partial: &[&Asset]) -> String {
 async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) {
     let started = Instant::now();
     let scope = task.scope().clone();
-    let mut cov = Coverage {
-        cloud: scope.cloud,
-        account: Some(scope.account.clone()),
-        region: scope.region.clone(),
-        collector: task.collector().to_owned(),
-        status: CoverageStatus::Complete,
-        assets: 0,
-        error: None,
-        duration_ms: 0,
-    };
+    let mut cov = scope.coverage(task.collector(), CoverageStatus::Complete);
     if !task.applies() {
         cov.status = CoverageStatus::NotEnabled;
         return (Vec::new(), cov);
@@ -307,4 +292,104 @@ async fn run_task(task: &dyn Task, timeout: Duration) -> (Vec<Asset>, Coverage) 
     cov.assets = found.len() as u64;
     cov.duration_ms = started.elapsed().as_millis() as u64;
     (found, cov)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aimscope_core::{AssetKind, AssetStream, Discovery, Scope, Service};
+    use std::sync::Mutex;
+
+    /// A collector that takes 100 ms (tokio's paused clock) and logs when it started.
+    struct Timed {
+        scope: Scope,
+        name: String,
+        started: Arc<Mutex<Vec<(String, Duration)>>>,
+        epoch: tokio::time::Instant,
+    }
+
+    impl Task for Timed {
+        fn scope(&self) -> &Scope {
+            &self.scope
+        }
+        fn collector(&self) -> &str {
+            &self.name
+        }
+        fn applies(&self) -> bool {
+            true
+        }
+        fn run(&self) -> AssetStream<'_> {
+            Box::pin(async_stream::try_stream! {
+                self.started.lock().expect("log").push((self.name.clone(), self.epoch.elapsed()));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                yield Asset::new(&self.name, Cloud::Aws, &self.scope.account, self.scope.region.clone(), AssetKind::Model, Service::Sagemaker, &self.name);
+            })
+        }
+    }
+
+    struct Fixed(Mutex<Option<Vec<Box<dyn Task>>>>);
+
+    #[async_trait::async_trait]
+    impl Provider for Fixed {
+        fn cloud(&self) -> Cloud {
+            Cloud::Aws
+        }
+        async fn discover(&self) -> Result<Discovery, ProviderError> {
+            let tasks = self.0.lock().expect("tasks").take().unwrap_or_default();
+            Ok(Discovery { tasks, coverage: vec![], credential_source: None })
+        }
+    }
+
+    /// `(account, region, collector)` tasks, each 100 ms; returns when each started.
+    async fn schedule(
+        specs: &[(&str, &str, &str)],
+        concurrency: usize,
+        per_scope: usize,
+    ) -> BTreeMap<String, Duration> {
+        let started = Arc::new(Mutex::new(Vec::new()));
+        let epoch = tokio::time::Instant::now();
+        let tasks: Vec<Box<dyn Task>> = specs
+            .iter()
+            .map(|(account, region, name)| {
+                Box::new(Timed {
+                    scope: Scope { cloud: Cloud::Aws, account: (*account).into(), region: Some((*region).into()) },
+                    name: (*name).into(),
+                    started: started.clone(),
+                    epoch,
+                }) as Box<dyn Task>
+            })
+            .collect();
+        let n = tasks.len();
+        let providers: Vec<Box<dyn Provider>> = vec![Box::new(Fixed(Mutex::new(Some(tasks))))];
+        let opts = RunnerOptions { concurrency, per_scope_concurrency: per_scope, ..RunnerOptions::default() };
+        let out = run(&providers, &opts, &NoProgress).await;
+        assert_eq!(out.assets.len(), n, "every task ran");
+        started.lock().expect("log").iter().cloned().collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_busy_scope_never_holds_the_slots_another_scope_could_use() {
+        // Account 1 comes first with four tasks; one may run there at a time. Two global slots:
+        // account 2's task must start at once, not after account 1's queue.
+        let at =
+            schedule(&[("1", "r", "a1"), ("1", "r", "a2"), ("1", "r", "a3"), ("1", "r", "a4"), ("2", "r", "b1")], 2, 1)
+                .await;
+        assert_eq!(at["a1"], Duration::ZERO);
+        assert_eq!(at["b1"], Duration::ZERO, "{at:?}");
+        assert_eq!(at["a4"], Duration::from_millis(300), "account 1 runs one at a time: {at:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn regions_of_one_account_are_separate_budgets_and_the_global_bound_holds() {
+        // Rate limits are per account-region: two regions run side by side, each one at a time;
+        // six scopes under a global bound of 4 never run more than 4 at once.
+        let at = schedule(&[("1", "r1", "a"), ("1", "r1", "b"), ("1", "r2", "c")], 8, 1).await;
+        assert_eq!((at["a"], at["c"]), (Duration::ZERO, Duration::ZERO), "{at:?}");
+        assert_eq!(at["b"], Duration::from_millis(100), "{at:?}");
+        let specs: Vec<(String, String)> = (0..6).map(|i| (format!("{i}"), format!("t{i}"))).collect();
+        let specs: Vec<(&str, &str, &str)> = specs.iter().map(|(a, n)| (a.as_str(), "r", n.as_str())).collect();
+        let at = schedule(&specs, 4, 4).await;
+        assert_eq!(at.values().filter(|d| d.is_zero()).count(), 4, "{at:?}");
+        assert_eq!(at.values().filter(|d| **d == Duration::from_millis(100)).count(), 2, "{at:?}");
+    }
 }

@@ -15,11 +15,15 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
+use futures::StreamExt;
 
 use crate::actions::ActionLog;
 use crate::config::AwsConfig;
 use crate::error::sdk_err;
 use crate::scope::AwsScope;
+
+/// Accounts entered at once (AssumeRole + ListRegions), well under STS's request rate.
+const ENTRY_CONCURRENCY: usize = 16;
 
 #[derive(Debug)]
 pub struct AwsProvider {
@@ -225,32 +229,53 @@ impl Provider for AwsProvider {
             .to_owned();
 
         let mut coverage = Vec::new();
-        let mut configs: Vec<(String, SdkConfig)> = Vec::new();
+        // (account, its config when already entered: the caller's own account).
+        let mut wanted: Vec<(String, Option<SdkConfig>)> = Vec::new();
         let explicit_only = !self.cfg.accounts.is_empty() && !self.cfg.organization;
         let own_wanted = !explicit_only || self.cfg.accounts.contains(&own);
         if own_wanted && !self.cfg.exclude_accounts.contains(&own) && self.sel.owns(Cloud::Aws, &own) {
-            configs.push((own.clone(), base.clone()));
+            wanted.push((own.clone(), Some(base.clone())));
         }
         let members = self.member_accounts(&base, &own, &mut coverage).await;
-        for account in members.into_iter().filter(|a| self.sel.owns(Cloud::Aws, a)) {
-            let started = Instant::now();
-            match self.assume(&base, partition, &account).await {
-                Ok(sdk) => configs.push((account, sdk)),
-                Err(e) => {
-                    tracing::warn!(account = %account, "{}", e.message);
-                    let mut cov = discovery_failure(Cloud::Aws, &account, "sts.assume_role", &e, started);
-                    // Any failure to enter an account means we could not look: never "complete".
-                    if cov.status == CoverageStatus::NotEnabled {
-                        cov.status = CoverageStatus::Denied;
+        wanted.extend(members.into_iter().filter(|a| self.sel.owns(Cloud::Aws, a)).map(|a| (a, None)));
+
+        // Accounts are entered side by side (AssumeRole, then ListRegions): one at a time costs
+        // two round trips per account before the first collector runs. `buffered` keeps the
+        // order, so the task list is the same whatever answers first.
+        let base = &base;
+        let entered: Vec<(Vec<Coverage>, Option<(String, SdkConfig, Vec<String>)>)> = futures::stream::iter(wanted)
+            .map(|(account, sdk)| async move {
+                let mut cov = Vec::new();
+                let sdk = match sdk {
+                    Some(sdk) => sdk,
+                    None => {
+                        let started = Instant::now();
+                        match self.assume(base, partition, &account).await {
+                            Ok(sdk) => sdk,
+                            Err(e) => {
+                                tracing::warn!(account = %account, "{}", e.message);
+                                let mut c = discovery_failure(Cloud::Aws, &account, "sts.assume_role", &e, started);
+                                // Any failure to enter an account means we could not look: never "complete".
+                                if c.status == CoverageStatus::NotEnabled {
+                                    c.status = CoverageStatus::Denied;
+                                }
+                                return (vec![c], None);
+                            }
+                        }
                     }
-                    coverage.push(cov);
-                }
-            }
-        }
+                };
+                let regions = self.regions(&sdk, &account, &mut cov).await;
+                (cov, Some((account, sdk, regions)))
+            })
+            .buffered(ENTRY_CONCURRENCY)
+            .collect()
+            .await;
 
         let mut contexts = Vec::new();
-        for (account, sdk) in configs {
-            for region in self.regions(&sdk, &account, &mut coverage).await {
+        for (cov, entry) in entered {
+            coverage.extend(cov);
+            let Some((account, sdk, regions)) = entry else { continue };
+            for region in regions {
                 let scoped = sdk.to_builder().region(Region::new(region.clone())).build();
                 let scope = Scope { cloud: Cloud::Aws, account: account.clone(), region: Some(region) };
                 contexts.push(Arc::new(AwsScope::new(scope, scoped, self.actions.clone(), self.catalogue)));
