@@ -380,3 +380,139 @@ async fn csv_output_lists_assets_and_leaks_nothing() {
     let kinds: Vec<String> = rdr.records().filter_map(|r| r.ok()).map(|r| r[4].to_owned()).collect();
     assert!(kinds.iter().any(|k| k == "third_party_api_usage") && kinds.iter().any(|k| k == "endpoint"));
 }
+
+/// One seeded organisation (moto + the STS stand-in) scanned several times with different
+/// flags: the README's CLI promises on a real scan, whose locked account makes it partial.
+struct Org {
+    estate: serde_json::Value,
+    dir: tempfile::TempDir,
+    env: Vec<(&'static str, String)>,
+    _moto: Moto,
+    _sts: MockServer,
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Org {
+    async fn start() -> Org {
+        let moto = Moto::start();
+        let estate = moto.seed("seed_moto.py");
+        let locked = estate["members"][2].as_str().expect("locked account").to_owned();
+        let sts = sts_standin(&estate, &locked).await;
+        let mut env = moto_env(&moto);
+        env.push(("AWS_ENDPOINT_URL_STS", sts.uri()));
+        Org { estate, dir: workdir(), env, _moto: moto, _sts: sts }
+    }
+
+    /// `aimscope scan --provider aws --config C ARGS`, the config holding `extra` as well.
+    async fn scan(&self, extra: &str, args: &[&str]) -> Run {
+        let cfg = write(
+            self.dir.path(),
+            "aimscope.toml",
+            &format!(
+                "{extra}\n[scan]\ndisabled_collectors = {NOT_IN_MOTO}\n[aws]\norganization = true\nregions = [\"us-east-1\", \"eu-west-1\"]\n"
+            ),
+        );
+        let mut all: Vec<String> = ["scan", "--provider", "aws", "--config", &cfg.display().to_string()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        all.extend(args.iter().map(|a| a.to_string()));
+        let res = aimscope_async(all, self.env.clone(), self.dir.path().to_owned()).await;
+        Run {
+            code: res.status.code(),
+            stdout: String::from_utf8_lossy(&res.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&res.stderr).into_owned(),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+}
+
+fn fired(doc: &serde_json::Value, rule: &str) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == rule)
+        .map(|f| f["asset_id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_stdout_register_and_policy_file_on_a_partial_org_scan() {
+    let org = Org::start().await;
+    let prod = org.estate["members"][0].as_str().unwrap_or_default().to_owned();
+    let model = arn("model", &prod, "us-east-1", "claims-v3");
+
+    // `--out -`: the document on stdout and nothing else there; partial (the locked account) → 4.
+    let base = org.scan("", &["--out", "-", "--no-progress"]).await;
+    assert_eq!(base.code, Some(4), "{}", base.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&base.stdout).expect("stdout is exactly one JSON document");
+    assert_eq!(doc["run"]["complete"], false);
+    assert!(doc["assets"].as_array().is_some_and(|a| a.len() > 10));
+    assert!(fired(&doc, "classification.declared_below_inherited").contains(&model), "a high finding to fail on");
+    assert!(fired(&doc, "register.unregistered").is_empty(), "no register given: the rule is off");
+    let severities: BTreeSet<&str> =
+        doc["findings"].as_array().into_iter().flatten().filter_map(|f| f["severity"].as_str()).collect();
+    assert!(!severities.contains("critical"), "{severities:?}");
+
+    // `--fail-on`: 5 when a finding is at or above it, even though the scan is partial (5 over 4);
+    // otherwise the partial scan's 4.
+    let out = org.path("inv.json");
+    let high = org.scan("", &["--out", &out, "--fail-on", "high"]).await;
+    assert_eq!(high.code, Some(5), "{}", high.stderr);
+    let critical = org.scan("", &["--out", &out, "--fail-on", "critical"]).await;
+    assert_eq!(critical.code, Some(4), "{}", critical.stderr);
+
+    // An output that cannot be written: exit 1, one error line naming it, nothing written.
+    let unwritable = org.path("no-such-dir/inv.json");
+    let bad = org.scan("", &["--out", &unwritable]).await;
+    assert_eq!(bad.code, Some(1), "{}", bad.stderr);
+    let errors: Vec<&str> = bad.stderr.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(errors.len(), 1, "{}", bad.stderr);
+    assert!(errors[0].contains("no-such-dir"), "{}", bad.stderr);
+    assert!(!std::path::Path::new(&unwritable).exists());
+
+    // `--register`: the listed model is sanctioned; the other AI assets are not.
+    let register = write(org.dir.path(), "register.csv", &format!("id,owner\n{model},claims-ml\n"));
+    let reg = org.scan("", &["--out", &out, "--register", &register.display().to_string()]).await;
+    assert_eq!(reg.code, Some(4), "{}", reg.stderr);
+    let with_register = read_json(std::path::Path::new(&out));
+    let unregistered = fired(&with_register, "register.unregistered");
+    assert!(!unregistered.is_empty() && !unregistered.contains(&model), "{unregistered:?}");
+
+    // `policy_file`: the one high rule turned off there → nothing at `high`, the partial 4; a
+    // rule re-severitied there to critical → 5 at `critical`.
+    let highs: BTreeSet<&str> = doc["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| matches!(f["severity"].as_str(), Some("high" | "critical")))
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    assert_eq!(highs, BTreeSet::from(["classification.declared_below_inherited"]));
+    let policy =
+        |name: &str, text: &str| format!("policy_file = {:?}", write(org.dir.path(), name, text).display().to_string());
+    let off = policy("off.toml", "[rules.\"classification.declared_below_inherited\"]\nenabled = false\n");
+    let run = org.scan(&off, &["--out", &out, "--fail-on", "high"]).await;
+    assert_eq!(run.code, Some(4), "{}", run.stderr);
+    assert!(fired(&read_json(std::path::Path::new(&out)), "classification.declared_below_inherited").is_empty());
+    let louder = policy("louder.toml", "[rules.\"tags.missing_required\"]\nseverity = \"critical\"\n");
+    let run = org.scan(&louder, &["--out", &out, "--fail-on", "critical"]).await;
+    assert_eq!(run.code, Some(5), "{}", run.stderr);
+    let doc = read_json(std::path::Path::new(&out));
+    assert!(
+        doc["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["rule_id"] == "tags.missing_required" && f["severity"] == "critical")
+    );
+}
