@@ -88,8 +88,12 @@ async fn bucket_tags(p: &AwsProvider, assets: &[Asset]) -> (Vec<Asset>, Vec<Cove
     fold_lookups(Cloud::Aws, lookups, started)
 }
 
-fn s3_client(p: &AwsProvider, sdk: &SdkConfig, region: Option<String>) -> aws_sdk_s3::Client {
-    let mut b = aws_sdk_s3::config::Builder::from(sdk).interceptor(p.action_log().interceptor("s3"));
+fn s3_client(p: &AwsProvider, sdk: &SdkConfig, account: &str, region: Option<String>) -> aws_sdk_s3::Client {
+    // One retry partition per account and region, as for the collectors' clients (`scope.rs`).
+    let partition = format!("s3-{}-{account}", region.as_deref().unwrap_or("default"));
+    let mut b = aws_sdk_s3::config::Builder::from(sdk)
+        .interceptor(p.action_log().interceptor("s3"))
+        .retry_partition(aws_sdk_s3::config::retry::RetryPartition::new(partition));
     if let Some(r) = region {
         b = b.region(aws_config::Region::new(r));
     }
@@ -102,7 +106,7 @@ fn s3_client(p: &AwsProvider, sdk: &SdkConfig, region: Option<String>) -> aws_sd
 
 async fn lookup(p: &AwsProvider, sdk: &SdkConfig, bucket_arn: &str, account: &str) -> Result<Asset, CollectError> {
     let name = arn::bucket_name(bucket_arn).unwrap_or_default();
-    let loc = s3_client(p, sdk, None)
+    let loc = s3_client(p, sdk, account, None)
         .get_bucket_location()
         .bucket(name)
         .send()
@@ -114,7 +118,7 @@ async fn lookup(p: &AwsProvider, sdk: &SdkConfig, bucket_arn: &str, account: &st
         Some("EU") => "eu-west-1".to_owned(),
         Some(r) => r.to_owned(),
     };
-    let tags = match s3_client(p, sdk, Some(region.clone())).get_bucket_tagging().bucket(name).send().await {
+    let tags = match s3_client(p, sdk, account, Some(region.clone())).get_bucket_tagging().bucket(name).send().await {
         Ok(t) => t.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
         Err(e) => {
             use aws_smithy_types::error::metadata::ProvideErrorMetadata;

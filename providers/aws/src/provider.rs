@@ -18,7 +18,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use futures::StreamExt;
 
 use crate::actions::ActionLog;
-use crate::config::AwsConfig;
+use crate::config::{AwsConfig, RetryMode};
 use crate::error::sdk_err;
 use crate::scope::AwsScope;
 
@@ -50,10 +50,18 @@ impl AwsProvider {
 
     async fn base_config(&self) -> SdkConfig {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            // Standard mode (exponential backoff with jitter on throttling and 5xx), not adaptive:
-            // adaptive's client-side rate limiter is shared per service and region, so one
-            // throttled account would slow every other account's calls to 0.5 requests/s.
-            .retry_config(RetryConfig::standard().with_max_attempts(self.cfg.max_attempts.max(1)))
+            // Standard: exponential backoff with jitter on throttling and 5xx. Adaptive adds a
+            // client-side rate limiter that slows down on throttling and recovers slowly. Both
+            // keep their state per retry partition, and every scope's clients have their own
+            // (service, region, account) partition (`scope.rs`), so a throttled key backs off
+            // alone.
+            .retry_config(
+                match self.cfg.retry_mode {
+                    RetryMode::Standard => RetryConfig::standard(),
+                    RetryMode::Adaptive => RetryConfig::adaptive(),
+                }
+                .with_max_attempts(self.cfg.max_attempts.max(1)),
+            )
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(10))

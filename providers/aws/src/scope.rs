@@ -10,7 +10,11 @@ use aws_config::SdkConfig;
 use crate::actions::ActionLog;
 
 /// Declares the scope's lazily built service clients: `(getter, crate, IAM prefix)`.
-/// Every client carries the action-log interceptor, so no call escapes the audit trail.
+/// Every client carries the action-log interceptor, so no call escapes the audit trail, and a
+/// retry partition of its own (service, region, account): AWS keeps its rate limits per that
+/// key, so the SDK's retry quota and adaptive rate limiter must too. The SDK's default partition
+/// is (service, region) for the whole process, which would let one throttled account slow and
+/// drain the retries of every other account in the region.
 macro_rules! clients {
     ($(($field:ident, $krate:ident, $iam:literal)),* $(,)?) => {
         #[derive(Debug, Default)]
@@ -24,6 +28,7 @@ macro_rules! clients {
                     self.clients.$field.get_or_init(|| {
                         let conf = $krate::config::Builder::from(&self.sdk)
                             .interceptor(self.actions.interceptor($iam))
+                            .retry_partition($krate::config::retry::RetryPartition::new(self.retry_partition(stringify!($field))))
                             .build();
                         $krate::Client::from_conf(conf)
                     })
@@ -65,6 +70,11 @@ impl AwsScope {
     pub fn new(scope: Scope, sdk: SdkConfig, actions: ActionLog, catalogue: &'static Catalogue) -> AwsScope {
         let partition = crate::arn::partition_of(scope.region.as_deref().unwrap_or("us-east-1"));
         AwsScope { scope, partition, sdk, actions, catalogue, clients: Clients::default() }
+    }
+
+    /// The SDK retry partition of one service in this scope.
+    pub fn retry_partition(&self, service: &str) -> String {
+        format!("{service}-{}-{}", self.region(), self.account())
     }
 
     pub fn account(&self) -> &str {
@@ -131,4 +141,37 @@ const BEDROCK_REGIONS: &[&str] = &[
 /// Converts an SDK timestamp.
 pub fn ts(t: Option<&aws_smithy_types::DateTime>) -> Option<chrono::DateTime<chrono::Utc>> {
     t.and_then(|t| chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aimscope_core::Cloud;
+
+    fn scope(account: &str, region: &str) -> AwsScope {
+        let sdk = SdkConfig::builder()
+            .region(aws_config::Region::new(region.to_owned()))
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        let s = Scope { cloud: Cloud::Aws, account: account.into(), region: Some(region.into()) };
+        AwsScope::new(s, sdk, ActionLog::default(), Catalogue::builtin())
+    }
+
+    #[test]
+    fn every_account_region_and_service_has_its_own_retry_partition() {
+        let partition = |s: &AwsScope| s.sagemaker().config().retry_partition().map(|p| p.to_string());
+        let (a, b, c) = (
+            scope("111122223333", "us-east-1"),
+            scope("444455556666", "us-east-1"),
+            scope("111122223333", "eu-west-1"),
+        );
+        let seen = [partition(&a), partition(&b), partition(&c)];
+        assert!(seen.iter().all(Option::is_some), "{seen:?}");
+        assert!(seen[0] != seen[1] && seen[0] != seen[2] && seen[1] != seen[2], "{seen:?}");
+        assert_ne!(
+            a.bedrock().config().retry_partition().map(|p| p.to_string()),
+            seen[0],
+            "services of one scope are separate keys too"
+        );
+    }
 }
