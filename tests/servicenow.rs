@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::collections::BTreeSet;
+
 use serde_json::json;
 use support::*;
 use wiremock::matchers::{header, method, path, query_param};
@@ -184,4 +186,96 @@ async fn a_rejecting_cmdb_does_not_stop_the_file_or_the_other_payloads() {
     assert!(n_assets > 10, "the file sink still wrote the inventory");
     let posts = snow.received_requests().await.unwrap_or_default().len();
     assert!(posts >= n_assets.div_ceil(5), "every payload was tried ({posts} posts for {n_assets} assets)");
+}
+
+/// A bearer token (`token_env`) instead of user and password; `class_map` sending a kind with no
+/// default class and re-classing one that has one; a 429 retried; and items the CMDB rejects
+/// inside a 200 answer make the scan exit 1 naming them, while the file is still written.
+#[tokio::test(flavor = "multi_thread")]
+async fn token_auth_class_map_429_and_rejected_items() {
+    let azure = azure::estate().await;
+    let snow = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&snow)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/now/identifyreconcile"))
+        .and(header("authorization", "Bearer tok-PLANTED-42"))
+        .respond_with(|req: &Request| {
+            let mut result = ire_result(req);
+            // IRE's per-item error shape: the item is refused, the request is not.
+            for item in result["result"]["items"].as_array_mut().into_iter().flatten() {
+                if item["className"] == "u_ai_model" {
+                    item["errors"] = json!([{"error": "INVALID_INPUT", "message": "u_ai_model: no such class"}]);
+                }
+            }
+            ResponseTemplate::new(200).set_body_json(result)
+        })
+        .mount(&snow)
+        .await;
+    let dir = workdir();
+    stub_az(dir.path());
+    let cfg = format!(
+        "{}[servicenow]\ninstance_url = \"{}\"\nbatch_items = 50\nmax_attempts = 3\n\
+         class_map = {{ datastore = \"u_ai_datastore\", model = \"u_ai_model\" }}\n",
+        azure::config(&azure),
+        snow.uri()
+    );
+    let cfg = write(dir.path(), "snow.toml", &cfg).display().to_string();
+    let out = dir.path().join("inv.json");
+    let env = vec![("SERVICENOW_TOKEN", "tok-PLANTED-42".to_owned())];
+    let res = aimscope_async(
+        args(&["scan", "--provider", "azure", "--config", &cfg, "--out", &out.display().to_string()]),
+        env,
+        dir.path().to_owned(),
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ServiceNow rejected") && stderr.contains("no such class"), "{stderr}");
+    assert!(!stderr.contains("tok-PLANTED-42"), "the token is never logged");
+    let doc = read_json(&out);
+
+    let reqs = snow.received_requests().await.unwrap_or_default();
+    assert!(reqs.len() >= 2, "the 429 was retried: {} requests", reqs.len());
+    assert!(reqs.iter().all(|r| r.headers.get("authorization").is_some_and(|v| v == "Bearer tok-PLANTED-42")));
+    let sent: Vec<serde_json::Value> = reqs
+        .iter()
+        .skip(1)
+        .flat_map(|r| {
+            serde_json::from_slice::<serde_json::Value>(&r.body).unwrap_or_default()["items"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    let class_of = |kind: &str| -> BTreeSet<String> {
+        let ids: BTreeSet<&str> = doc["assets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["kind"] == kind)
+            .filter_map(|a| a["id"].as_str())
+            .collect();
+        assert!(!ids.is_empty(), "the estate has a {kind}");
+        sent.iter()
+            .filter(|i| i["values"]["object_id"].as_str().is_some_and(|id| ids.contains(id)))
+            .filter_map(|i| i["className"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(
+        class_of("datastore"),
+        BTreeSet::from(["u_ai_datastore".to_owned()]),
+        "a kind with no default class, mapped"
+    );
+    assert_eq!(class_of("model"), BTreeSet::from(["u_ai_model".to_owned()]), "a default class overridden");
+
+    // A class_map key that is no asset kind is a config error naming it.
+    let bad = write(dir.path(), "bad.toml", "[servicenow]\nclass_map = { modle = \"x\" }\n").display().to_string();
+    let res = aimscope(&["config", "check", "--config", &bad], &[], dir.path());
+    assert_eq!(res.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("modle"), "{}", String::from_utf8_lossy(&res.stderr));
 }

@@ -35,8 +35,9 @@ pub struct ServiceNowConfig {
     pub token_env: String,
     pub user_env: String,
     pub password_env: String,
-    /// Asset kind → CI class overrides (snake_case kind names), e.g. `{ bucket = "cmdb_ci_cloud_object_storage" }`.
-    pub class_map: BTreeMap<String, String>,
+    /// Asset kind → CI class overrides, e.g. `{ bucket = "cmdb_ci_cloud_object_storage" }`; a
+    /// key that is no asset kind is a config error naming it.
+    pub class_map: BTreeMap<AssetKind, String>,
     /// A previous inventory (JSON): send only what changed since.
     pub baseline: Option<PathBuf>,
 }
@@ -73,12 +74,8 @@ fn default_class(kind: AssetKind) -> Option<&'static str> {
     })
 }
 
-fn kind_name(kind: AssetKind) -> String {
-    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn class_of(cfg: &ServiceNowConfig, kind: AssetKind) -> Option<String> {
-    cfg.class_map.get(&kind_name(kind)).cloned().or_else(|| default_class(kind).map(str::to_owned))
+    cfg.class_map.get(&kind).cloned().or_else(|| default_class(kind).map(str::to_owned))
 }
 
 fn item(cfg: &ServiceNowConfig, a: &Asset, retired: bool) -> Option<Value> {
@@ -86,7 +83,7 @@ fn item(cfg: &ServiceNowConfig, a: &Asset, retired: bool) -> Option<Value> {
     let mut values = json!({
         "name": a.name,
         "object_id": a.id,
-        "short_description": format!("{} {} in {} {}{}", a.cloud, kind_name(a.kind).replace('_', " "), a.account,
+        "short_description": format!("{} {} in {} {}{}", a.cloud, a.kind.as_str().replace('_', " "), a.account,
             a.region.as_deref().unwrap_or("(global)"),
             a.effective_classification.as_ref().map(|c| format!("; classification {}", c.level)).unwrap_or_default()),
     });
