@@ -359,3 +359,101 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// `Retry-After` is waited out (measured between the attempts); a 4xx other than 408 / 429 /
+/// 410 is final for each batch, which moves to `rejected/` and is never resent; a plain-http
+/// receiver that is not loopback is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_after_is_honoured_rejected_batches_are_set_aside_and_http_is_refused() {
+    let s = setup("").await;
+    let hook = MockServer::start().await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<std::time::Instant>::new()));
+    let first = seen.clone();
+    Mock::given(method("POST"))
+        .respond_with(move |_: &Request| {
+            first.lock().expect("times").push(std::time::Instant::now());
+            ResponseTemplate::new(429).insert_header("retry-after", "2")
+        })
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&hook)
+        .await;
+    let later = seen.clone();
+    Mock::given(method("POST"))
+        .respond_with(move |_: &Request| {
+            later.lock().expect("times").push(std::time::Instant::now());
+            ResponseTemplate::new(204)
+        })
+        .mount(&hook)
+        .await;
+    let (code, stderr) = scan(&s, &hook.uri()).await;
+    assert_eq!(code, Some(4), "{stderr}");
+    let times = seen.lock().expect("times").clone();
+    assert!(times.len() >= 2, "{} requests", times.len());
+    let waited = times[1] - times[0];
+    assert!(waited >= std::time::Duration::from_millis(1900), "Retry-After: 2 was waited out, not {waited:?}");
+    assert_eq!(spooled(&s), 0);
+
+    // 400 to everything: every batch of the run is set aside, none resent on the next run.
+    let refusing = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("{\"error\":\"schema\"}"))
+        .mount(&refusing)
+        .await;
+    let (code, stderr) = scan(&s, &refusing.uri()).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("webhook refused batch (HTTP 400)"), "{stderr}");
+    let sent = refusing.received_requests().await.unwrap_or_default().len();
+    let rejected = std::fs::read_dir(s.dir.path().join("spool/rejected")).map(|d| d.count()).unwrap_or(0);
+    assert!(sent > 1 && rejected == sent, "each batch tried once and set aside: {sent} sent, {rejected} rejected");
+    assert_eq!(spooled(&s), 0, "nothing rejected waits to be resent");
+    let ok = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&ok).await;
+    let (code, stderr) = scan(&s, &ok.uri()).await;
+    assert_eq!(code, Some(4), "{stderr}");
+    let runs: BTreeSet<String> =
+        snapshots(&ok.received_requests().await.unwrap_or_default()).keys().map(|k| k.0.clone()).collect();
+    assert_eq!(runs.len(), 1, "the rejected run's batches are not resent");
+
+    // https only (plain http to loopback is the one exception): a config error, nothing sent.
+    let (code, stderr) = scan(&s, "http://hooks.example.com/aimscope").await;
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("must be https"), "{stderr}");
+    assert_eq!(stderr.trim().lines().filter(|l| l.contains("error")).count(), 1, "{stderr}");
+}
+
+/// The spool is capped: with the receiver down, a second run's batches push the oldest out
+/// (each drop logged), the spool stays under `spool_max_bytes`, and the newest batch stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_spool_cap_drops_the_oldest_batches_with_a_warning() {
+    let cap = 20_000u64;
+    let s = setup(&format!("spool_max_bytes = {cap}\n")).await;
+    // Spool files are `{ms}-{webhook id}.batch`: names sort in creation order.
+    let files = || -> BTreeSet<String> {
+        std::fs::read_dir(s.dir.path().join("spool"))
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".batch"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let dead = format!("http://127.0.0.1:{}/hook", free_port());
+    let (code, _) = scan(&s, &dead).await;
+    assert_eq!(code, Some(1));
+    let first = files();
+    let (code, stderr) = scan(&s, &dead).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    let warnings = stderr.lines().filter(|l| l.contains("webhook spool cap reached: dropped batch")).count();
+    let kept = files();
+    let bytes: u64 =
+        kept.iter().map(|n| std::fs::metadata(s.dir.path().join("spool").join(n)).map(|m| m.len()).unwrap_or(0)).sum();
+    assert!(!kept.is_empty() && bytes <= cap, "{} batches, {bytes} bytes over a cap of {cap}", kept.len());
+    let dropped_first: BTreeSet<&String> = first.iter().filter(|n| !kept.contains(*n)).collect();
+    assert!(!dropped_first.is_empty(), "the first run's batches went first: {first:?} → {kept:?}");
+    assert!(warnings >= dropped_first.len(), "each drop is logged: {stderr}");
+    let newest_dropped = dropped_first.iter().max().map(|n| n.as_str()).unwrap_or_default();
+    assert!(kept.iter().all(|k| k.as_str() > newest_dropped), "only the oldest are dropped: {first:?} → {kept:?}");
+    assert!(kept.iter().max().is_some_and(|n| !first.contains(n)), "the newest batch is the second run's");
+}
