@@ -345,3 +345,25 @@ fn config_check_refuses_what_scan_refuses() {
         assert_eq!(scan.status.code(), Some(3), "scan refuses it too");
     }
 }
+
+/// The document format cannot change under a released version: `aimscope schema` must equal
+/// the committed `providers/core/schema/inventory-{SCHEMA_VERSION}.json`. A change needs a
+/// version bump and the new file (`AIMSCOPE_BLESS=1` writes it for a version that has none).
+#[test]
+fn the_schema_changes_only_with_its_version() {
+    let dir = workdir();
+    let out = aimscope(&["schema"], &[], dir.path());
+    assert!(out.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
+    let version = aimscope_core::SCHEMA_VERSION;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("providers/core/schema/inventory-{version}.json"));
+    if !path.exists() && std::env::var_os("AIMSCOPE_BLESS").is_some() {
+        std::fs::write(&path, &out.stdout).expect("write the new version's schema");
+    }
+    assert!(path.exists(), "schema {version} is not published: run with AIMSCOPE_BLESS=1 to write {}", path.display());
+    assert!(
+        printed == published_schema(version),
+        "the inventory schema changed but SCHEMA_VERSION is still {version}: bump it (providers/core/src/model.rs) \
+         and publish the new schema (AIMSCOPE_BLESS=1)"
+    );
+}

@@ -185,10 +185,24 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 }
 
 /// Validates an inventory document against `aimscope schema` (the binary's own output).
+/// The published schema of an inventory version, as committed (never the one the binary under
+/// test generates: validating output against its own types would prove nothing).
+pub fn published_schema(version: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("providers/core/schema/inventory-{version}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no published schema for {version} ({}): {e}", path.display()));
+    serde_json::from_str(&text).expect("published schema is JSON")
+}
+
+/// Validates a document against the published schema of the version it declares, and checks
+/// the binary still prints that schema.
 pub fn assert_valid_inventory(doc: &serde_json::Value, home: &Path) {
+    let version = doc["schema_version"].as_str().expect("schema_version");
+    let schema = published_schema(version);
     let out = aimscope(&["schema"], &[], home);
     assert!(out.status.success());
-    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
+    assert!(printed == schema, "`aimscope schema` differs from the published schema {version}");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "inventory does not match its schema: {errors:#?}");
