@@ -303,6 +303,7 @@ async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
     )
     .await;
     let d1 = s.agent_once().await;
+    std::fs::copy(s.path("inventory.json"), s.path("cycle1.json")).expect("keep cycle 1");
     assert_eq!(ids(&d1, "added"), set(&[model_id(a, "m1"), model_id(a, "m2"), model_id(b, "b1"), model_id(g, "g1")]));
     assert!(d1["previous_run_id"].is_null());
     assert!(!d1["new_findings"].as_array().expect("findings").is_empty(), "untagged models have findings");
@@ -323,6 +324,13 @@ async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
     .await;
     let d2 = s.agent_once().await;
     assert_eq!(ids(&d2, "added"), set(&[model_id(a, "m3")]));
+    // `aimscope diff` of the two cycles' inventories is the delta the agent recorded.
+    let res = s.run(&["diff", &s.path("cycle1.json"), &s.path("inventory.json")]).await;
+    assert_eq!(res.status.code(), Some(0), "{}", String::from_utf8_lossy(&res.stderr));
+    let diffed: Value = serde_json::from_slice(&res.stdout).expect("diff prints the delta document");
+    for key in ["run_id", "previous_run_id", "added", "changed", "removed", "unseen", "new_findings", "resolved_findings"] {
+        assert_eq!(diffed[key], d2[key], "diff and the agent disagree on {key}");
+    }
     assert_eq!(ids(&d2, "changed"), set(&[model_id(a, "m1")]));
     assert_eq!(d2["changed"][0]["fields"], json!(["owner", "tags.owner"]));
     assert_eq!(ids(&d2, "removed"), set(&[model_id(a, "m2")]));
