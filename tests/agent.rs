@@ -15,6 +15,8 @@ use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const LOCATION: &str = "us-central1";
+/// The id aimscope gives `gs://claims-pii` (a Cloud Asset Inventory full resource name).
+const BUCKET: &str = "//storage.googleapis.com/projects/_/buckets/claims-pii";
 
 /// One project's Vertex AI models (id, owner label), or `None` for a project that answers 403.
 type Estate = Vec<(&'static str, Option<Vec<(&'static str, &'static str)>>)>;
@@ -328,7 +330,9 @@ async fn deltas_and_history_are_exact_under_change_and_a_denied_scope() {
     let res = s.run(&["diff", &s.path("cycle1.json"), &s.path("inventory.json")]).await;
     assert_eq!(res.status.code(), Some(0), "{}", String::from_utf8_lossy(&res.stderr));
     let diffed: Value = serde_json::from_slice(&res.stdout).expect("diff prints the delta document");
-    for key in ["run_id", "previous_run_id", "added", "changed", "removed", "unseen", "new_findings", "resolved_findings"] {
+    for key in
+        ["run_id", "previous_run_id", "added", "changed", "removed", "unseen", "new_findings", "resolved_findings"]
+    {
         assert_eq!(diffed[key], d2[key], "diff and the agent disagree on {key}");
     }
     assert_eq!(ids(&d2, "changed"), set(&[model_id(a, "m1")]));
@@ -487,6 +491,36 @@ async fn shards_cover_every_scope_once_and_merge_back_to_the_unsharded_scan() {
         ("p-0007", Some(vec![("f", "x")])),
     ];
     mount(&server, &estate, Duration::ZERO).await;
+    // Every model's artifacts live in one bucket labelled pii, so the bucket is referenced from
+    // projects in different shards (looked up by each, one copy after merge) and every model
+    // inherits `restricted` through it; model `a` declares `public` (a finding).
+    for (project, models) in &estate {
+        let Some(models) = models else { continue };
+        let list: Vec<Value> = models
+            .iter()
+            .map(|(m, owner)| {
+                let mut labels = json!({"owner": owner});
+                if *m == "a" {
+                    labels["data-classification"] = json!("public");
+                }
+                json!({"name": format!("projects/{project}/locations/{LOCATION}/models/{m}"), "displayName": m,
+                    "versionId": "1", "createTime": "2026-01-10T10:00:00Z", "labels": labels,
+                    "artifactUri": format!("gs://claims-pii/models/{project}/{m}/")})
+            })
+            .collect();
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/projects/{project}/locations/{LOCATION}/models")))
+            .respond_with(ok(json!({ "models": list })))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/storage/v1/b/claims-pii"))
+        .respond_with(ok(json!({"name": "claims-pii", "location": "US", "projectNumber": "412345678901",
+            "timeCreated": "2025-11-02T08:00:00.000Z", "labels": {"data-classification": "pii"}})))
+        .mount(&server)
+        .await;
     let scan = |extra: Vec<String>, out: String| {
         let mut a = args(&["scan", "--config", &s.config, "--out", &out]);
         a.extend(extra);
@@ -541,10 +575,13 @@ async fn shards_cover_every_scope_once_and_merge_back_to_the_unsharded_scan() {
                 )
             })
             .collect();
+        // Enrichment lookups are charged to the referencing scope, which differs when two shards
+        // both look a shared bucket up: compared on their own below.
         let coverage: BTreeSet<(String, String, String, String)> = d["coverage"]
             .as_array()
             .expect("coverage")
             .iter()
+            .filter(|c| c["collector"] != "storage.bucket_labels")
             .map(|c| {
                 (c["account"].to_string(), c["region"].to_string(), c["collector"].to_string(), c["status"].to_string())
             })
@@ -558,6 +595,41 @@ async fn shards_cover_every_scope_once_and_merge_back_to_the_unsharded_scan() {
         (assets, coverage, findings, d["run"]["complete"].clone())
     };
     assert_eq!(view(&m), view(&w));
+    let lookups = |d: &Value| -> Vec<(String, String)> {
+        d["coverage"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["collector"] == "storage.bucket_labels")
+            .map(|c| (c["account"].as_str().unwrap_or("").to_owned(), c["status"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    };
+    let (wl, ml) = (lookups(&w), lookups(&m));
+    assert!(!wl.is_empty() && wl.iter().all(|l| ml.contains(l)), "{wl:?} within {ml:?}");
+    assert!(ml.iter().all(|(_, status)| status == "complete"), "{ml:?}");
+    // What the equality above rests on: the shared bucket once, inheritance through it, and the
+    // cross-scope finding, in the merged document.
+    assert_eq!(assets(&m).iter().filter(|a| a["id"] == BUCKET).count(), 1, "one copy of the shared bucket");
+    let level = |d: &Value, id: &str| asset(d, id)["effective_classification"]["level"].clone();
+    assert_eq!(level(&m, &model_id("p-0007", "f")), "restricted");
+    let referencing: BTreeSet<usize> = (0..3)
+        .filter(|k| {
+            read_json(Path::new(&parts[*k]))
+                .pointer("/assets")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|x| x["id"] == BUCKET))
+        })
+        .collect();
+    assert!(referencing.len() >= 2, "the bucket is looked up by several shards: {referencing:?}");
+    assert!(
+        m["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["rule_id"] == "classification.declared_below_inherited"
+                && f["asset_id"] == model_id("p-0001", "a")),
+        "the declared-below-inherited finding survives the merge"
+    );
     assert_valid_inventory(&m, s.dir.path());
 }
 
