@@ -77,7 +77,7 @@ fn demo_scans_the_built_in_estate_and_writes_every_output() {
         ("azure", "deployment", 3),
         ("azure", "ai_service_account", 2),
         ("azure", "third_party_api_usage", 3),
-        ("gcp", "model", 2),
+        ("gcp", "model", 3), // underwriting-risk versions 2 and 3, uw-evidence-gemini
         ("gcp", "endpoint", 2),
         ("gcp", "dataset", 1),
         ("gcp", "agent", 1),
@@ -146,7 +146,7 @@ fn demo_scans_the_built_in_estate_and_writes_every_output() {
     assert!(stdout.contains("shadow AI"), "{stdout}");
     assert!(stdout.contains("denied — could not look"), "{stdout}");
     let model_row = stdout.lines().find(|l| l.trim_start().starts_with("model ")).expect("model row");
-    assert_eq!(model_row.split_whitespace().collect::<Vec<_>>(), ["model", "2", "1", "2", "5"]);
+    assert_eq!(model_row.split_whitespace().collect::<Vec<_>>(), ["model", "2", "1", "3", "6"]);
 
     // The scope report is filled from the estate.
     let html = std::fs::read_to_string(&report).expect("report");

@@ -107,6 +107,16 @@ async fn estate() -> MockServer {
         .mount(&s)
         .await;
     get(&s, &format!("{base}/models"), ok(fixture("models_page1.json", l))).await;
+    // models.listVersions, under the name the listing gave (project number): claims-v3 has two
+    // versions (ListModels shows only the default, 2); the others one each.
+    let by_number = format!("/v1/projects/{PROD_N}/locations/us-central1/models");
+    get(&s, &format!("{by_number}/4001:listVersions"), ok(fixture("model_versions_4001.json", l))).await;
+    for m in fixture("models_page2.json", l)["models"].as_array().into_iter().flatten() {
+        let mut v = m.clone();
+        let name = m["name"].as_str().unwrap_or_default();
+        v["name"] = json!(format!("{name}@{}", m["versionId"].as_str().unwrap_or("1")));
+        get(&s, &format!("/v1/{name}:listVersions"), ok(json!({"models": [v]}))).await;
+    }
     get(&s, &format!("{base}/endpoints"), ok(fixture("endpoints.json", l))).await;
     Mock::given(method("GET"))
         .and(path(format!("{base}/datasets")))
@@ -332,6 +342,11 @@ async fn vertex_ai_across_projects_and_locations() {
     let model = asset(&doc, &model_id);
     assert!(has_relation(model, "produced_by", &format!("{base}/trainingPipelines/5001")));
     assert!(has_relation(model, "stored_in", "//storage.googleapis.com/projects/_/buckets/claims-models"));
+    // Every version, not only the default ListModels shows: version 1 with its own artifacts.
+    let v1 = asset(&doc, &format!("{base}/models/4001@1"));
+    assert_eq!(v1["attributes"]["version_id"], "1");
+    assert_eq!(v1["facts"]["artifact_location"], "gs://claims-models/claims-v3/v1/");
+    assert!(v1["details"].is_null() && model["details"].is_null(), "both versions read in full");
     assert!(has_relation(
         asset(&doc, &format!("{base}/trainingPipelines/5001")),
         "trained_on",
@@ -600,6 +615,18 @@ async fn gcp_survives_every_fault() {
             kept: None,
             // Google's JSON leaves an empty repeated field out altogether.
             empty_page: Some(json!({"nextPageToken": NEXT}).to_string()),
+        },
+        Target {
+            name: "model versions (detail)",
+            rule: Box::new(|f| {
+                Rule::path("GET", &format!("/v1/projects/{PROD_N}/locations/us-central1/models/4001:listVersions"), f)
+            }),
+            hurt: (format!("{PROD}/us-central1"), "vertex.models".into()),
+            listing: false,
+            // Version 1 only listVersions names; the default version stays, marked partial.
+            may_lose: vec![format!("{base}/models/4001@1")],
+            kept: Some(format!("{base}/models/4001@2")),
+            empty_page: None,
         },
         Target {
             name: "feature views (detail)",
