@@ -284,7 +284,7 @@ impl History {
                         id,
                         a.cloud.as_str(),
                         a.account,
-                        serde_json::to_value(a.kind)?.as_str().unwrap_or_default(),
+                        a.kind.as_str(),
                         at,
                         delta::content_hash(a),
                         serde_json::to_string(a)?,
@@ -310,8 +310,7 @@ impl History {
                  ON CONFLICT DO NOTHING",
             )?;
             for f in &delta.new_findings {
-                let severity = serde_json::to_value(f.severity)?;
-                let severity = severity.as_str().unwrap_or_default();
+                let severity = f.severity.as_str();
                 finding.execute(params![inv.run.id, at, "new", f.rule_id, f.asset_id, severity, f.message])?;
                 open.execute(params![f.rule_id, f.asset_id, severity, f.message, at])?;
             }

@@ -38,20 +38,19 @@ pub struct State {
 impl State {
     /// Takes the figures of a finished scan.
     pub fn observe(&mut self, inv: &Inventory, calls_by_cloud: &BTreeMap<Cloud, u64>, duration: Duration) {
-        let word = |v: serde_json::Value| v.as_str().unwrap_or("unknown").to_owned();
         self.assets.clear();
         for a in &inv.assets {
             let class = a.effective_classification.as_ref().map(|c| c.level.clone()).unwrap_or_else(|| "none".into());
-            let kind = word(serde_json::to_value(a.kind).unwrap_or_default());
+            let kind = a.kind.as_str().to_owned();
             *self.assets.entry((a.cloud.to_string(), kind, class)).or_default() += 1;
         }
         self.findings.clear();
         for f in &inv.findings {
-            *self.findings.entry(word(serde_json::to_value(f.severity).unwrap_or_default())).or_default() += 1;
+            *self.findings.entry(f.severity.as_str().to_owned()).or_default() += 1;
         }
         self.gaps.clear();
         for g in inv.gaps() {
-            let status = word(serde_json::to_value(g.status).unwrap_or_default());
+            let status = g.status.as_str().to_owned();
             *self.gaps.entry((g.cloud.to_string(), status)).or_default() += 1;
         }
         self.api_calls = calls_by_cloud.iter().map(|(c, n)| (c.to_string(), *n)).collect();

@@ -448,7 +448,7 @@ fn check_residency(cx: &PolicyContext, cfg: &PolicyConfig, hits: &mut Vec<Hit>) 
 }
 
 fn kind_name(k: AssetKind) -> String {
-    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
+    k.as_str().replace('_', " ")
 }
 
 /// The sanctioned AI register: resource ids and AI-system ids the organisation knows about.

@@ -248,8 +248,7 @@ pub fn inherit(assets: &mut [Asset], scale: &ClassificationConfig) -> Inheritanc
 }
 
 fn label(a: &Asset) -> String {
-    let kind = serde_json::to_value(a.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    format!("{} {}", kind.replace('_', " "), a.name)
+    format!("{} {}", a.kind.as_str().replace('_', " "), a.name)
 }
 
 /// Iterative Tarjan. Returns the component of each node and the components in completion

@@ -190,24 +190,20 @@ fn placement(kind: AssetKind) -> Placement {
     }
 }
 
-fn enum_str<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn properties(a: &Asset) -> Vec<Property> {
     let mut p = vec![
         Property { name: "aimscope:id".into(), value: a.id.clone() },
         Property { name: "aimscope:cloud".into(), value: a.cloud.to_string() },
         Property { name: "aimscope:account".into(), value: a.account.clone() },
-        Property { name: "aimscope:kind".into(), value: enum_str(a.kind) },
-        Property { name: "aimscope:service".into(), value: enum_str(a.service) },
-        Property { name: "aimscope:status".into(), value: enum_str(a.status) },
+        Property { name: "aimscope:kind".into(), value: a.kind.as_str().into() },
+        Property { name: "aimscope:service".into(), value: a.service.as_str().into() },
+        Property { name: "aimscope:status".into(), value: a.status.as_str().into() },
     ];
     if let Some(r) = &a.region {
         p.push(Property { name: "aimscope:region".into(), value: r.clone() });
     }
     if let Some(s) = a.lifecycle_stage {
-        p.push(Property { name: "aimscope:lifecycle_stage".into(), value: enum_str(s) });
+        p.push(Property { name: "aimscope:lifecycle_stage".into(), value: s.as_str().into() });
     }
     if let Some(c) = &a.effective_classification {
         p.push(Property { name: "aimscope:classification".into(), value: c.level.clone() });

@@ -264,14 +264,8 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                 "details",
             ])?;
             for a in &inv.assets {
-                let enum_str = |v: serde_json::Result<serde_json::Value>| {
-                    v.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-                };
-                let relations: Vec<String> = a
-                    .relations
-                    .iter()
-                    .map(|r| format!("{}:{}", enum_str(serde_json::to_value(r.kind)), r.target))
-                    .collect();
+                let relations: Vec<String> =
+                    a.relations.iter().map(|r| format!("{}:{}", r.kind.as_str(), r.target)).collect();
                 let tags: Vec<String> = a.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let details = if a.is_partial() { "partial" } else { "" };
                 let row = [
@@ -279,16 +273,16 @@ pub fn render(inv: &Inventory, format: Format, out: &mut Vec<u8>) -> anyhow::Res
                     a.cloud.as_str(),
                     &a.account,
                     a.region.as_deref().unwrap_or(""),
-                    &enum_str(serde_json::to_value(a.kind)),
-                    &enum_str(serde_json::to_value(a.service)),
+                    a.kind.as_str(),
+                    a.service.as_str(),
                     &a.name,
-                    &enum_str(serde_json::to_value(a.status)),
+                    a.status.as_str(),
                     a.raw_status.as_deref().unwrap_or(""),
                     &a.created_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                     a.owner.as_deref().unwrap_or(""),
                     a.declared_classification.as_deref().unwrap_or(""),
                     a.effective_classification.as_ref().map(|c| c.level.as_str()).unwrap_or(""),
-                    &a.lifecycle_stage.map(|s| enum_str(serde_json::to_value(s))).unwrap_or_default(),
+                    a.lifecycle_stage.map_or("", |s| s.as_str()),
                     &relations.join(";"),
                     &tags.join(";"),
                     details,
