@@ -6,6 +6,8 @@
 
 mod support;
 
+use std::collections::BTreeSet;
+
 use serde_json::json;
 use support::*;
 use wiremock::matchers::{body_string_contains, header, method, path, path_regex, query_param};
@@ -284,6 +286,24 @@ async fn estate() -> MockServer {
     )
     .await;
     sagemaker(&s, "ListTags", ok(json!({"Tags": [{"Key": "owner", "Value": "eval-team"}]}))).await;
+    // An inference component on a multi-model endpoint: it serves its own model.
+    let ic = format!("arn:aws:sagemaker:{R}:{ACCT}:inference-component/claims-ic");
+    let ep = format!("arn:aws:sagemaker:{R}:{ACCT}:endpoint/claims-mme");
+    sagemaker(&s, "ListInferenceComponents", ok(json!({"InferenceComponents": [{"CreationTime": 1767225600.0,
+        "InferenceComponentArn": ic, "InferenceComponentName": "claims-ic", "EndpointArn": ep, "EndpointName": "claims-mme",
+        "VariantName": "AllTraffic", "InferenceComponentStatus": "InService", "LastModifiedTime": 1767225600.0}]})))
+    .await;
+    sagemaker(
+        &s,
+        "DescribeInferenceComponent",
+        ok(json!({"InferenceComponentName": "claims-ic", "InferenceComponentArn": ic,
+        "EndpointName": "claims-mme", "EndpointArn": ep, "VariantName": "AllTraffic",
+        "Specification": {"ModelName": "claims-v3", "ComputeResourceRequirements": {"NumberOfCpuCoresRequired": 1.0,
+            "MinMemoryRequiredInMb": 1024}},
+        "RuntimeConfig": {"DesiredCopyCount": 1, "CurrentCopyCount": 1},
+        "CreationTime": 1767225600.0, "LastModifiedTime": 1767225600.0, "InferenceComponentStatus": "InService"})),
+    )
+    .await;
 
     // S3: the buckets lineage points at.
     for (bucket, region) in [("kb-docs", "eu-west-1"), ("tuning-data", "")] {
@@ -329,9 +349,11 @@ async fn bedrock_agents_and_errors_through_the_wire_format() {
         "aimscope.toml",
         r#"
 [scan]
+# Not served here (moto serves them in tests/aws_moto.rs), so that every gap below is planned.
 disabled_collectors = ["sagemaker.models", "sagemaker.endpoint_configs", "sagemaker.endpoints", "sagemaker.model_packages",
   "sagemaker.notebook_instances", "sagemaker.processing_jobs", "sagemaker.transform_jobs", "sagemaker.pipelines",
-  "bedrock.customization_jobs"]
+  "bedrock.customization_jobs", "sagemaker.domains", "lambda.functions", "ecr.repositories", "ecs.task_definitions",
+  "secretsmanager.secrets", "ssm.parameters"]
 [aws]
 regions = ["us-east-1"]
 max_attempts = 3
@@ -367,8 +389,24 @@ max_attempts = 3
         .iter()
         .map(|r| format!("{} {}", r.method, r.url.path()))
         .collect();
-    let _ = &seen;
-    // Throttled once, retried, complete.
+    // Exactly these gaps, nothing unplanned (an unmatched route would show up here).
+    let gaps: BTreeSet<(String, String)> = doc["coverage"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| !matches!(c["status"].as_str(), Some("complete" | "not_enabled")))
+        .map(|c| (c["collector"].as_str().unwrap_or("").to_owned(), c["status"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    let want = [("bedrock.imported_models", "failed"), ("bedrock.provisioned_throughput", "denied")];
+    assert_eq!(gaps, want.iter().map(|(c, s)| (c.to_string(), s.to_string())).collect(), "{:#?}", doc["coverage"]);
+    // Inference components are served: the component serves its model, the endpoint hosts it.
+    let ic = asset(&doc, &format!("arn:aws:sagemaker:{R}:{ACCT}:inference-component/claims-ic"));
+    assert_eq!((ic["kind"].as_str(), ic["status"].as_str()), (Some("deployment"), Some("active")));
+    assert!(has_relation(ic, "serves", &format!("arn:aws:sagemaker:{R}:{ACCT}:model/claims-v3")), "{ic}");
+    assert_eq!(ic["attributes"]["endpoint"], format!("arn:aws:sagemaker:{R}:{ACCT}:endpoint/claims-mme"));
+    // Throttled once, retried (two requests), complete.
+    let guardrail_lists = seen.iter().filter(|r| r.as_str() == "GET /guardrails").count();
+    assert_eq!(guardrail_lists, 2, "{seen:#?}");
     assert_eq!(cov("bedrock.guardrails")["status"], "complete");
     assert_eq!(cov("bedrock.guardrails")["assets"], 1);
     // Denied: a coverage record naming the action, not a crash or a silent empty list.
