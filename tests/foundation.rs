@@ -356,7 +356,7 @@ fn the_schema_changes_only_with_its_version() {
     assert!(out.status.success());
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("schema is JSON");
     let version = aimscope_core::SCHEMA_VERSION;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("providers/core/schema/inventory-{version}.json"));
+    let path = published_schema_path(version);
     if !path.exists() && std::env::var_os("AIMSCOPE_BLESS").is_some() {
         std::fs::write(&path, &out.stdout).expect("write the new version's schema");
     }

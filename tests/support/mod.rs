@@ -185,10 +185,15 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 }
 
 /// Validates an inventory document against `aimscope schema` (the binary's own output).
+/// Where the published schema of an inventory version is committed.
+pub fn published_schema_path(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("providers/core/schema/inventory-{version}.json"))
+}
+
 /// The published schema of an inventory version, as committed (never the one the binary under
 /// test generates: validating output against its own types would prove nothing).
 pub fn published_schema(version: &str) -> serde_json::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("providers/core/schema/inventory-{version}.json"));
+    let path = published_schema_path(version);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("no published schema for {version} ({}): {e}", path.display()));
     serde_json::from_str(&text).expect("published schema is JSON")

@@ -34,19 +34,15 @@ pub enum Signal {
     Connection,
 }
 
-impl Signal {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Signal::EnvVar => "env_var",
-            Signal::AppSetting => "app_setting",
-            Signal::SecretName => "secret_name",
-            Signal::ParameterName => "parameter_name",
-            Signal::ContainerImage => "container_image",
-            Signal::RepositoryName => "repository_name",
-            Signal::Connection => "connection",
-        }
-    }
-}
+wire_names!(Signal {
+    EnvVar => "env_var",
+    AppSetting => "app_setting",
+    SecretName => "secret_name",
+    ParameterName => "parameter_name",
+    ContainerImage => "container_image",
+    RepositoryName => "repository_name",
+    Connection => "connection",
+});
 
 /// How sure a detection is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Deserialize, schemars::JsonSchema)]
@@ -56,14 +52,7 @@ pub enum Confidence {
     High,
 }
 
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-}
+wire_names!(Confidence { Medium => "medium", High => "high" });
 
 /// What made a detection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +76,6 @@ impl Evidence {
             Evidence::Host { .. } => Match::Host,
             Evidence::Image => Match::Image,
         }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        self.kind().as_str()
     }
 }
 

@@ -187,16 +187,7 @@ pub enum Match {
     Image,
 }
 
-impl Match {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Match::Name => "name",
-            Match::KeyFormat => "key_format",
-            Match::Host => "host",
-            Match::Image => "image",
-        }
-    }
-}
+wire_names!(Match { Name => "name", KeyFormat => "key_format", Host => "host", Image => "image" });
 
 #[cfg(test)]
 mod tests {

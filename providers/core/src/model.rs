@@ -880,29 +880,6 @@ mod tests {
     }
 }
 
-/// `ALL` and `as_str` (the variant's JSON name) for a wire enum, so sinks and reports name a
-/// variant without a round trip through `serde_json`. A variant left out fails to compile (the
-/// match is exhaustive); a name that differs from serde's fails `wire_names_match_serde`.
-macro_rules! wire_names {
-    ($ty:ident { $($v:ident => $s:literal),+ $(,)? }) => {
-        impl $ty {
-            /// Every variant, in declaration order.
-            pub const ALL: &'static [$ty] = &[$($ty::$v),+];
-            /// The variant's name in the inventory document.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($ty::$v => $s),+
-                }
-            }
-        }
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 wire_names!(Severity { Info => "info", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
 
 wire_names!(AssetKind {
@@ -1022,5 +999,8 @@ mod wire_name_tests {
         check(Status::ALL, Status::as_str);
         check(LifecycleStage::ALL, LifecycleStage::as_str);
         check(RelationKind::ALL, RelationKind::as_str);
+        check(crate::detect::Signal::ALL, crate::detect::Signal::as_str);
+        check(crate::detect::Confidence::ALL, crate::detect::Confidence::as_str);
+        check(crate::facts::Match::ALL, crate::facts::Match::as_str);
     }
 }
